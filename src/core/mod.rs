@@ -1,0 +1,14 @@
+//! The pure core: everything that can be plain Rust. No web-sys, no yew.
+//!
+//! Offsets everywhere in the core are Unicode code points into the
+//! document text exactly as stored, half-open `[start, end)`. UTF-16 (the
+//! DOM's unit) appears only in [`offsets`].
+
+pub mod document;
+pub mod offsets;
+pub mod span;
+pub mod time;
+
+pub use document::{Block, Document};
+pub use span::{Annotation, LabelDef, LabelSet};
+pub use time::Timestamp;

@@ -1,0 +1,1 @@
+//! File formats. `v1` is both the export and the unit of storage.
