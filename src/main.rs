@@ -1,1 +1,6 @@
-fn main() {}
+//! Trunk's entry point.
+
+fn main() {
+    #[cfg(target_arch = "wasm32")]
+    surligneur::start();
+}

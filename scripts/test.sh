@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test: native (core, format, store, model: unit + property),
+# browser (wasm-bindgen-test in headless Chromium), then a release build
+# with its size report and a smoke test of the served build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PATH="$PWD/.tools/node_modules/.bin:${CARGO_INSTALL_ROOT:-${CARGO_HOME:-$HOME/.cargo}}/bin:$PATH"
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "release build (trunk) and size report"
+trunk build --release >/dev/null
+bash scripts/size-report.sh
+
+step "served release build shows the default article"
+bash scripts/smoke.sh
+
+step "native tests: core, format, store, model"
+cargo test --locked --quiet 2>&1 | tee target/native-tests.log | grep -Ev '^$|^running 0 tests|0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out'
+
+step "browser tests: headless Chromium"
+# wasm-bindgen-test-runner passes webdriver.json's capabilities
+# (--headless --no-sandbox: CI runs as root) to chromedriver.
+CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+  cargo test --locked --target wasm32-unknown-unknown --tests 2>&1 | tee target/browser-tests.log | grep -Ev '^\s*(Compiling|Finished|Running|Executing)'
