@@ -149,10 +149,22 @@ impl Document {
         (i < self.blocks.len()).then_some(i)
     }
 
+    /// Index of the block containing code point `pos` (`start <= pos <
+    /// end`); `None` when `pos` is in blank space between blocks or past
+    /// the text.
+    pub fn block_containing(&self, pos: usize) -> Option<usize> {
+        let i = self.blocks.partition_point(|b| b.end <= pos);
+        let b = self.blocks.get(i)?;
+        (b.start <= pos).then_some(i)
+    }
+
     /// Indices of the blocks that `[start, end)` touches (non-empty
-    /// intersection), as a range.
+    /// intersection), as a range. Empty for an empty or reversed range.
     pub fn blocks_overlapping(&self, start: usize, end: usize) -> std::ops::Range<usize> {
         let first = self.blocks.partition_point(|b| b.end <= start);
+        if start >= end {
+            return first..first;
+        }
         let last = self.blocks.partition_point(|b| b.start < end);
         first..last.max(first)
     }
@@ -172,6 +184,8 @@ impl Document {
         if pos < b.start || pos > b.end {
             return None;
         }
-        Some(self.index.char_to_utf16(pos)? - self.index.char_to_utf16(b.start)?)
+        self.index
+            .char_to_utf16(pos)?
+            .checked_sub(self.index.char_to_utf16(b.start)?)
     }
 }
