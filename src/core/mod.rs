@@ -7,8 +7,10 @@
 pub mod document;
 pub mod offsets;
 pub mod span;
+pub mod spans;
 pub mod time;
 
 pub use document::{Block, Document};
 pub use span::{Annotation, LabelDef, LabelSet};
+pub use spans::{AnnotationSet, SpanError};
 pub use time::Timestamp;
