@@ -6,11 +6,13 @@
 
 pub mod document;
 pub mod offsets;
+pub mod segments;
 pub mod span;
 pub mod spans;
 pub mod time;
 
 pub use document::{Block, Document};
+pub use segments::{segments, Segment};
 pub use span::{Annotation, LabelDef, LabelSet};
 pub use spans::{AnnotationSet, SpanError};
 pub use time::Timestamp;
