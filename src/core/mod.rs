@@ -5,14 +5,18 @@
 //! DOM's unit) appears only in [`offsets`].
 
 pub mod document;
+pub mod history;
 pub mod offsets;
 pub mod segments;
+pub mod session;
 pub mod span;
 pub mod spans;
 pub mod time;
 
 pub use document::{Block, Document};
+pub use history::{History, HISTORY_LIMIT};
 pub use segments::{segments, Segment};
+pub use session::{Action, Change, CoreError, ImportMode, ImportStats, InvalidAnnotation, Session};
 pub use span::{Annotation, LabelDef, LabelSet};
 pub use spans::{AnnotationSet, SpanError};
 pub use time::Timestamp;

@@ -1,0 +1,286 @@
+//! Undo and redo.
+//!
+//! Every user operation is recorded as one [`Entry`]: a list of primitive
+//! [`Edit`]s, each the state of one annotation before and after. Edits are
+//! applied in order; undoing applies their inverses in reverse order, so
+//! undo and redo are exact inverses whatever the operation was (an add, a
+//! relabel, or an import touching hundreds of annotations).
+//!
+//! The undo stack is bounded ([`HISTORY_LIMIT`]): past it the oldest entry
+//! is dropped. Recording a new entry clears the redo stack.
+
+use std::collections::VecDeque;
+
+use super::document::Document;
+use super::span::Annotation;
+use super::spans::{AnnotationSet, SpanError};
+
+/// How many operations can be undone.
+pub const HISTORY_LIMIT: usize = 500;
+
+/// One primitive change to one annotation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// The annotation's id.
+    pub id: String,
+    /// Before the edit (`None`: it did not exist).
+    pub before: Option<Annotation>,
+    /// After the edit (`None`: it no longer exists).
+    pub after: Option<Annotation>,
+}
+
+impl Edit {
+    /// The edit that undoes this one.
+    pub fn inverse(&self) -> Edit {
+        Edit { id: self.id.clone(), before: self.after.clone(), after: self.before.clone() }
+    }
+}
+
+/// One user operation: what it was, and its edits in the order applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Plain-English description (`Tagged “Patrick Starck” as Person`).
+    pub summary: String,
+    /// The primitive edits, in application order.
+    pub edits: Vec<Edit>,
+}
+
+impl Entry {
+    /// The edits that undo this entry, in application order.
+    pub fn inverse_edits(&self) -> Vec<Edit> {
+        self.edits.iter().rev().map(Edit::inverse).collect()
+    }
+}
+
+/// Why a list of edits could not be applied: the annotations are not in the
+/// state the edits expect.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    /// The annotation is not as the edit expects to find it.
+    #[error("annotation {id:?} is not in the expected state")]
+    Mismatch {
+        /// Its id.
+        id: String,
+    },
+    /// The set refused the new state.
+    #[error(transparent)]
+    Span(#[from] SpanError),
+}
+
+fn apply_one(set: &mut AnnotationSet, doc: &Document, e: &Edit) -> Result<(), EditError> {
+    let mismatch = || EditError::Mismatch { id: e.id.clone() };
+    if e.before.as_ref().is_some_and(|b| b.id != e.id) || e.after.as_ref().is_some_and(|a| a.id != e.id)
+    {
+        return Err(mismatch());
+    }
+    if set.get(&e.id) != e.before.as_ref() {
+        return Err(mismatch());
+    }
+    match (&e.before, &e.after) {
+        (None, None) => {}
+        (Some(_), None) => {
+            set.remove(&e.id).ok_or_else(mismatch)?;
+        }
+        (None, Some(a)) => set.insert(doc, a.clone())?,
+        (Some(b), Some(a)) => {
+            if a != b {
+                set.replace(doc, a.clone())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Apply `edits` in order. All or nothing: if one fails, those already
+/// applied are undone and the set is as before.
+pub fn apply_edits(set: &mut AnnotationSet, doc: &Document, edits: &[Edit]) -> Result<(), EditError> {
+    for (i, e) in edits.iter().enumerate() {
+        if let Err(err) = apply_one(set, doc, e) {
+            for done in edits.iter().take(i).rev() {
+                // Exact inverses of edits just applied: cannot fail.
+                let _ = apply_one(set, doc, &done.inverse());
+            }
+            return Err(err);
+        }
+    }
+    Ok(())
+}
+
+/// The undo and redo stacks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct History {
+    undo: VecDeque<Entry>,
+    redo: Vec<Entry>,
+    limit: usize,
+}
+
+impl Default for History {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl History {
+    /// Empty, keeping up to [`HISTORY_LIMIT`] entries.
+    pub fn new() -> Self {
+        Self::with_limit(HISTORY_LIMIT)
+    }
+
+    /// Empty, keeping up to `limit` entries (at least one).
+    pub fn with_limit(limit: usize) -> Self {
+        History { undo: VecDeque::new(), redo: Vec::new(), limit: limit.max(1) }
+    }
+
+    /// Record a new operation: clears the redo stack and drops the oldest
+    /// entry past the limit.
+    pub fn record(&mut self, entry: Entry) {
+        self.redo.clear();
+        self.push_undo(entry);
+    }
+
+    fn push_undo(&mut self, entry: Entry) {
+        self.undo.push_back(entry);
+        while self.undo.len() > self.limit {
+            self.undo.pop_front();
+        }
+    }
+
+    /// Take the entry to undo; hand it back with [`History::undone`] once
+    /// its edits are reverted, or [`History::restore_undo`] if that failed.
+    pub fn take_undo(&mut self) -> Option<Entry> {
+        self.undo.pop_back()
+    }
+
+    /// `entry` was undone: it becomes the next redo.
+    pub fn undone(&mut self, entry: Entry) {
+        self.redo.push(entry);
+    }
+
+    /// Undoing `entry` failed: put it back.
+    pub fn restore_undo(&mut self, entry: Entry) {
+        self.undo.push_back(entry);
+    }
+
+    /// Take the entry to redo; hand it back with [`History::redone`] once
+    /// its edits are reapplied, or [`History::restore_redo`] if that failed.
+    pub fn take_redo(&mut self) -> Option<Entry> {
+        self.redo.pop()
+    }
+
+    /// `entry` was redone: it becomes the next undo (redo stack kept).
+    pub fn redone(&mut self, entry: Entry) {
+        self.push_undo(entry);
+    }
+
+    /// Redoing `entry` failed: put it back.
+    pub fn restore_redo(&mut self, entry: Entry) {
+        self.redo.push(entry);
+    }
+
+    /// Whether there is something to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    /// Whether there is something to redo.
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Number of undoable entries.
+    pub fn undo_len(&self) -> usize {
+        self.undo.len()
+    }
+
+    /// Number of redoable entries.
+    pub fn redo_len(&self) -> usize {
+        self.redo.len()
+    }
+
+    /// Summary of what undo would revert.
+    pub fn undo_summary(&self) -> Option<&str> {
+        self.undo.back().map(|e| e.summary.as_str())
+    }
+
+    /// Summary of what redo would reapply.
+    pub fn redo_summary(&self) -> Option<&str> {
+        self.redo.last().map(|e| e.summary.as_str())
+    }
+
+    /// The depth limit.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// Forget everything.
+    pub fn clear(&mut self) {
+        self.undo.clear();
+        self.redo.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::Timestamp;
+
+    fn entry(n: usize) -> Entry {
+        Entry { summary: format!("op {n}"), edits: Vec::new() }
+    }
+
+    #[test]
+    fn bounded_and_redo_cleared() {
+        let mut h = History::with_limit(3);
+        for i in 0..5 {
+            h.record(entry(i));
+        }
+        assert_eq!(h.undo_len(), 3);
+        assert_eq!(h.undo_summary(), Some("op 4"));
+        let e = h.take_undo().unwrap();
+        h.undone(e);
+        assert_eq!(h.redo_summary(), Some("op 4"));
+        assert!(h.can_redo());
+        h.record(entry(9));
+        assert!(!h.can_redo());
+        let mut seen = Vec::new();
+        while let Some(e) = h.take_undo() {
+            seen.push(e.summary);
+        }
+        assert_eq!(seen, ["op 9", "op 3", "op 2"]);
+        assert_eq!(History::with_limit(0).limit(), 1);
+    }
+
+    #[test]
+    fn failed_edit_list_rolls_back() {
+        let d = Document::from_plain_text("Alice and Bob");
+        let mut set = AnnotationSet::new(&d);
+        let a = |id: &str, s: usize, e: usize| Annotation {
+            id: id.into(),
+            start: s,
+            end: e,
+            label: "person".into(),
+            quote: d.slice(s, e).unwrap().into(),
+            note: String::new(),
+            created: Timestamp(0),
+            modified: Timestamp(0),
+        };
+        let edits = vec![
+            Edit { id: "x".into(), before: None, after: Some(a("x", 0, 5)) },
+            Edit { id: "y".into(), before: None, after: Some(a("y", 10, 13)) },
+            // Expects "x" to be absent: it is not.
+            Edit { id: "x".into(), before: None, after: Some(a("x", 0, 5)) },
+        ];
+        assert_eq!(
+            apply_edits(&mut set, &d, &edits),
+            Err(EditError::Mismatch { id: "x".into() })
+        );
+        assert!(set.is_empty());
+        let good = &edits[..2];
+        apply_edits(&mut set, &d, good).unwrap();
+        assert_eq!(set.len(), 2);
+        let inverse = Entry { summary: String::new(), edits: good.to_vec() }.inverse_edits();
+        apply_edits(&mut set, &d, &inverse).unwrap();
+        assert!(set.is_empty());
+        set.assert_invariants(&d);
+    }
+}

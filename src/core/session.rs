@@ -1,0 +1,589 @@
+//! An editing session: one document, its labels, its annotations and the
+//! undo history. Everything the user does goes through [`Session::apply`].
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::rc::Rc;
+
+use thiserror::Error;
+
+use super::document::Document;
+use super::history::{apply_edits, EditError, Edit, Entry, History};
+use super::span::{Annotation, LabelSet};
+use super::spans::{AnnotationSet, SpanError};
+use super::time::Timestamp;
+
+/// How imported annotations combine with those already there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ImportMode {
+    /// Union by id: the newer `modified` wins (ties keep the current one);
+    /// an annotation with the same range and label as an existing one
+    /// under another id is skipped.
+    #[default]
+    Merge,
+    /// Remove everything, then insert the imported annotations.
+    Replace,
+}
+
+/// Something the user does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Tag `[start, end)` (trimmed of whitespace at both ends) with `label`.
+    Add {
+        /// Id of the new annotation (the shell makes a UUID).
+        id: String,
+        /// Selection start, code points.
+        start: usize,
+        /// Selection end, code points.
+        end: usize,
+        /// Label id.
+        label: String,
+        /// Creation time.
+        now: Timestamp,
+    },
+    /// Delete an annotation.
+    Delete {
+        /// Its id.
+        id: String,
+    },
+    /// Change an annotation's label.
+    Relabel {
+        /// Its id.
+        id: String,
+        /// New label id.
+        label: String,
+        /// Modification time.
+        now: Timestamp,
+    },
+    /// Change an annotation's note.
+    EditNote {
+        /// Its id.
+        id: String,
+        /// New note (may be empty).
+        note: String,
+        /// Modification time.
+        now: Timestamp,
+    },
+    /// Bring in annotations from a file. All or nothing: if any is
+    /// invalid, nothing changes and all problems are reported.
+    Import {
+        /// The annotations, in file order.
+        annotations: Vec<Annotation>,
+        /// Merge with or replace the current ones.
+        mode: ImportMode,
+    },
+    /// Revert the last operation.
+    Undo,
+    /// Reapply the last undone operation.
+    Redo,
+}
+
+/// What an import did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportStats {
+    /// New annotations.
+    pub added: usize,
+    /// Existing annotations replaced by a newer version.
+    pub updated: usize,
+    /// Annotations already present (same or newer version kept).
+    pub unchanged: usize,
+    /// Skipped: same range and label as an existing annotation with
+    /// another id (merge only).
+    pub skipped_duplicates: usize,
+    /// Annotations removed (replace only).
+    pub removed: usize,
+}
+
+/// What an applied action changed, for the UI.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Change {
+    /// Blocks to re-render: sorted, no duplicates. Empty when nothing
+    /// changed.
+    pub touched_blocks: Vec<usize>,
+    /// Annotation to focus afterwards (the new one after an add, the
+    /// edited one after a relabel, the restored one after undoing a
+    /// delete…).
+    pub focus: Option<String>,
+    /// Plain-English description for a status line.
+    pub summary: String,
+    /// For imports: the counts.
+    pub import: Option<ImportStats>,
+}
+
+impl Change {
+    /// Whether the action changed nothing (and left no history entry).
+    pub fn is_noop(&self) -> bool {
+        self.touched_blocks.is_empty()
+    }
+}
+
+/// One refused annotation of an import or load.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidAnnotation {
+    /// Position in the list given.
+    pub index: usize,
+    /// Its id.
+    pub id: String,
+    /// Why.
+    pub error: SpanError,
+}
+
+impl fmt::Display for InvalidAnnotation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "annotation #{} ({:?}): {}", self.index + 1, self.id, self.error)
+    }
+}
+
+/// A list of refused annotations, displayed as a sentence.
+fn describe_invalid(list: &[InvalidAnnotation]) -> String {
+    const SHOWN: usize = 3;
+    let n = list.len();
+    let mut s = if n == 1 {
+        "1 annotation is invalid, nothing was changed: ".to_owned()
+    } else {
+        format!("{n} annotations are invalid, nothing was changed: ")
+    };
+    let parts: Vec<String> = list.iter().take(SHOWN).map(ToString::to_string).collect();
+    s.push_str(&parts.join("; "));
+    if n > SHOWN {
+        s.push_str(&format!("; and {} more", n - SHOWN));
+    }
+    s
+}
+
+/// Why an action was refused. Nothing changed.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum CoreError {
+    /// The annotation set refused the result (unknown id, duplicate…).
+    #[error(transparent)]
+    Span(#[from] SpanError),
+    /// The selection is past the end of the document.
+    #[error("the selection {start}..{end} is outside the document ({len} characters)")]
+    OutOfRange {
+        /// Selection start.
+        start: usize,
+        /// Selection end.
+        end: usize,
+        /// Document length in code points.
+        len: usize,
+    },
+    /// Nothing is selected.
+    #[error("nothing is selected")]
+    EmptySelection,
+    /// The selection is only whitespace.
+    #[error("the selection contains only spaces")]
+    BlankSelection,
+    /// Undo with an empty undo stack.
+    #[error("there is nothing to undo")]
+    NothingToUndo,
+    /// Redo with an empty redo stack.
+    #[error("there is nothing to redo")]
+    NothingToRedo,
+    /// Some annotations of an import or load are invalid.
+    #[error("{}", describe_invalid(.0))]
+    Invalid(Vec<InvalidAnnotation>),
+    /// The history does not fit the annotations (a bug); nothing changed.
+    #[error("the undo history does not match the annotations ({0}); nothing was changed")]
+    History(EditError),
+}
+
+/// One document being annotated.
+#[derive(Clone, Debug)]
+pub struct Session {
+    doc: Rc<Document>,
+    labels: LabelSet,
+    set: AnnotationSet,
+    history: History,
+}
+
+/// `“quote”`, shortened.
+fn quoted(s: &str) -> String {
+    const MAX: usize = 40;
+    let mut q: String = s.chars().take(MAX).collect();
+    if s.chars().nth(MAX).is_some() {
+        q.push('…');
+    }
+    format!("“{q}”")
+}
+
+impl Session {
+    /// A session with no annotations.
+    pub fn new(doc: impl Into<Rc<Document>>, labels: LabelSet) -> Self {
+        let doc = doc.into();
+        let set = AnnotationSet::new(&doc);
+        Session { doc, labels, set, history: History::new() }
+    }
+
+    /// A session starting from saved annotations (load, reload); the
+    /// history starts empty. All or nothing: every invalid annotation
+    /// (unknown label, wrong quote, duplicate…) is reported.
+    pub fn with_annotations(
+        doc: impl Into<Rc<Document>>,
+        labels: LabelSet,
+        annotations: Vec<Annotation>,
+    ) -> Result<Self, CoreError> {
+        let mut s = Self::new(doc, labels);
+        let mut errors = Vec::new();
+        for (index, a) in annotations.into_iter().enumerate() {
+            let id = a.id.clone();
+            let r = if s.labels.contains(&a.label) {
+                s.set.insert(&s.doc, a)
+            } else {
+                Err(SpanError::UnknownLabel(a.label))
+            };
+            if let Err(error) = r {
+                errors.push(InvalidAnnotation { index, id, error });
+            }
+        }
+        if errors.is_empty() {
+            Ok(s)
+        } else {
+            Err(CoreError::Invalid(errors))
+        }
+    }
+
+    /// The document.
+    pub fn doc(&self) -> &Document {
+        &self.doc
+    }
+
+    /// The document, shared.
+    pub fn doc_rc(&self) -> Rc<Document> {
+        Rc::clone(&self.doc)
+    }
+
+    /// The labels.
+    pub fn labels(&self) -> &LabelSet {
+        &self.labels
+    }
+
+    /// The annotations.
+    pub fn annotations(&self) -> &AnnotationSet {
+        &self.set
+    }
+
+    /// The undo history.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// Whether [`Action::Undo`] would do something.
+    pub fn can_undo(&self) -> bool {
+        self.history.can_undo()
+    }
+
+    /// Whether [`Action::Redo`] would do something.
+    pub fn can_redo(&self) -> bool {
+        self.history.can_redo()
+    }
+
+    /// Display name of a label id.
+    fn label_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.labels.get(id).map_or(id, |l| l.name.as_str())
+    }
+
+    fn touched(&self, edits: &[Edit]) -> Vec<usize> {
+        let mut blocks = BTreeSet::new();
+        for e in edits {
+            for a in e.before.iter().chain(e.after.iter()) {
+                blocks.extend(self.set.touched_blocks(a));
+            }
+        }
+        blocks.into_iter().collect()
+    }
+
+    /// Record an operation whose edits are already applied.
+    fn commit(&mut self, summary: String, edits: Vec<Edit>, focus: Option<String>) -> Change {
+        let touched_blocks = self.touched(&edits);
+        if !edits.is_empty() {
+            self.history.record(Entry { summary: summary.clone(), edits });
+        }
+        Change { touched_blocks, focus, summary, import: None }
+    }
+
+    fn noop(summary: String) -> Change {
+        Change { summary, ..Change::default() }
+    }
+
+    /// Do `action`. On error nothing changed.
+    pub fn apply(&mut self, action: Action) -> Result<Change, CoreError> {
+        match action {
+            Action::Add { id, start, end, label, now } => self.add(id, start, end, label, now),
+            Action::Delete { id } => self.delete(&id),
+            Action::Relabel { id, label, now } => self.relabel(&id, label, now),
+            Action::EditNote { id, note, now } => self.edit_note(&id, note, now),
+            Action::Import { annotations, mode } => match mode {
+                ImportMode::Merge => self.import_merge(annotations),
+                ImportMode::Replace => self.import_replace(annotations),
+            },
+            Action::Undo => self.undo(),
+            Action::Redo => self.redo(),
+        }
+    }
+
+    fn add(
+        &mut self,
+        id: String,
+        start: usize,
+        end: usize,
+        label: String,
+        now: Timestamp,
+    ) -> Result<Change, CoreError> {
+        let len = self.doc.len_chars();
+        if start > end {
+            return Err(SpanError::Reversed { start, end }.into());
+        }
+        if end > len {
+            return Err(CoreError::OutOfRange { start, end, len });
+        }
+        if start == end {
+            return Err(CoreError::EmptySelection);
+        }
+        let text = self.doc.slice(start, end).ok_or(CoreError::OutOfRange { start, end, len })?;
+        let lead = text.chars().take_while(|c| c.is_whitespace()).count();
+        let trail = text.chars().rev().take_while(|c| c.is_whitespace()).count();
+        let (start, end) = (start + lead, end.saturating_sub(trail));
+        if start >= end {
+            return Err(CoreError::BlankSelection);
+        }
+        if !self.labels.contains(&label) {
+            return Err(SpanError::UnknownLabel(label).into());
+        }
+        let quote = self.doc.slice(start, end).ok_or(CoreError::OutOfRange { start, end, len })?;
+        let a = Annotation {
+            id: id.clone(),
+            start,
+            end,
+            label,
+            quote: quote.to_owned(),
+            note: String::new(),
+            created: now,
+            modified: now,
+        };
+        let summary = format!("Tagged {} as {}", quoted(&a.quote), self.label_name(&a.label));
+        self.set.insert(&self.doc, a.clone())?;
+        let edits = vec![Edit { id: id.clone(), before: None, after: Some(a) }];
+        Ok(self.commit(summary, edits, Some(id)))
+    }
+
+    fn delete(&mut self, id: &str) -> Result<Change, CoreError> {
+        let a = self.set.remove(id).ok_or_else(|| SpanError::NotFound(id.to_owned()))?;
+        let summary = format!("Deleted {} ({})", quoted(&a.quote), self.label_name(&a.label));
+        let edits = vec![Edit { id: id.to_owned(), before: Some(a), after: None }];
+        Ok(self.commit(summary, edits, None))
+    }
+
+    /// Replace `old` by `new` (same id) and record it.
+    fn modify(&mut self, old: Annotation, new: Annotation, summary: String) -> Result<Change, CoreError> {
+        self.set.replace(&self.doc, new.clone())?;
+        let id = new.id.clone();
+        let edits = vec![Edit { id: id.clone(), before: Some(old), after: Some(new) }];
+        Ok(self.commit(summary, edits, Some(id)))
+    }
+
+    fn relabel(&mut self, id: &str, label: String, now: Timestamp) -> Result<Change, CoreError> {
+        let old = self.set.get(id).cloned().ok_or_else(|| SpanError::NotFound(id.to_owned()))?;
+        if !self.labels.contains(&label) {
+            return Err(SpanError::UnknownLabel(label).into());
+        }
+        if old.label == label {
+            let s = format!("{} is already {}", quoted(&old.quote), self.label_name(&label));
+            return Ok(Self::noop(s));
+        }
+        let summary = format!("Relabelled {} as {}", quoted(&old.quote), self.label_name(&label));
+        let new = Annotation { label, modified: now, ..old.clone() };
+        self.modify(old, new, summary)
+    }
+
+    fn edit_note(&mut self, id: &str, note: String, now: Timestamp) -> Result<Change, CoreError> {
+        let old = self.set.get(id).cloned().ok_or_else(|| SpanError::NotFound(id.to_owned()))?;
+        if old.note == note {
+            return Ok(Self::noop(format!("The note on {} is unchanged", quoted(&old.quote))));
+        }
+        let summary = format!("Edited the note on {}", quoted(&old.quote));
+        let new = Annotation { note, modified: now, ..old.clone() };
+        self.modify(old, new, summary)
+    }
+
+    /// Checks on an imported annotation that do not depend on the others.
+    fn check_import(&self, a: &Annotation) -> Result<(), SpanError> {
+        if !self.labels.contains(&a.label) {
+            return Err(SpanError::UnknownLabel(a.label.clone()));
+        }
+        self.set.check(&self.doc, a)
+    }
+
+    /// Finish an import: all or nothing.
+    fn finish_import(
+        &mut self,
+        edits: Vec<Edit>,
+        errors: Vec<InvalidAnnotation>,
+        stats: ImportStats,
+        summary: String,
+    ) -> Result<Change, CoreError> {
+        if !errors.is_empty() {
+            let undo: Vec<Edit> = edits.iter().rev().map(Edit::inverse).collect();
+            apply_edits(&mut self.set, &self.doc, &undo).map_err(CoreError::History)?;
+            return Err(CoreError::Invalid(errors));
+        }
+        let mut change = self.commit(summary, edits, None);
+        change.import = Some(stats);
+        Ok(change)
+    }
+
+    fn import_merge(&mut self, incoming: Vec<Annotation>) -> Result<Change, CoreError> {
+        let mut edits = Vec::new();
+        let mut errors = Vec::new();
+        let mut stats = ImportStats::default();
+        for (index, a) in incoming.into_iter().enumerate() {
+            let fail = |error| InvalidAnnotation { index, id: a.id.clone(), error };
+            if let Err(e) = self.check_import(&a) {
+                errors.push(fail(e));
+                continue;
+            }
+            let clash = self
+                .set
+                .find_span(a.start, a.end, &a.label)
+                .is_some_and(|o| o.id != a.id);
+            match self.set.get(&a.id).cloned() {
+                Some(cur) if a.modified > cur.modified && a != cur => {
+                    if clash {
+                        stats.skipped_duplicates += 1;
+                        continue;
+                    }
+                    match self.set.replace(&self.doc, a.clone()) {
+                        Ok(old) => {
+                            edits.push(Edit { id: a.id.clone(), before: Some(old), after: Some(a) });
+                            stats.updated += 1;
+                        }
+                        Err(e) => errors.push(fail(e)),
+                    }
+                }
+                Some(_) => stats.unchanged += 1,
+                None if clash => stats.skipped_duplicates += 1,
+                None => match self.set.insert(&self.doc, a.clone()) {
+                    Ok(()) => {
+                        edits.push(Edit { id: a.id.clone(), before: None, after: Some(a) });
+                        stats.added += 1;
+                    }
+                    Err(e) => errors.push(fail(e)),
+                },
+            }
+        }
+        let mut summary = format!("Imported: {} added, {} updated", stats.added, stats.updated);
+        if stats.unchanged > 0 {
+            summary.push_str(&format!(", {} already present", stats.unchanged));
+        }
+        if stats.skipped_duplicates > 0 {
+            summary.push_str(&format!(", {} duplicates skipped", stats.skipped_duplicates));
+        }
+        self.finish_import(edits, errors, stats, summary)
+    }
+
+    fn import_replace(&mut self, incoming: Vec<Annotation>) -> Result<Change, CoreError> {
+        let mut errors = Vec::new();
+        let mut wanted: BTreeMap<String, Annotation> = BTreeMap::new();
+        for (index, a) in incoming.iter().enumerate() {
+            let r = self.check_import(a).and_then(|()| {
+                if wanted.contains_key(&a.id) {
+                    Err(SpanError::DuplicateId(a.id.clone()))
+                } else {
+                    Ok(())
+                }
+            });
+            match r {
+                Ok(()) => {
+                    wanted.insert(a.id.clone(), a.clone());
+                }
+                Err(error) => errors.push(InvalidAnnotation { index, id: a.id.clone(), error }),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(CoreError::Invalid(errors));
+        }
+        // Only the differences become edits: first every removal (so that
+        // no exact-span clash can occur), then every insertion.
+        let mut edits = Vec::new();
+        let mut stats = ImportStats::default();
+        let mut taken_out: BTreeSet<String> = BTreeSet::new();
+        for cur in self.set.to_vec() {
+            match wanted.get(&cur.id) {
+                Some(w) if *w == cur => stats.unchanged += 1,
+                other => {
+                    if other.is_some() {
+                        stats.updated += 1;
+                    } else {
+                        stats.removed += 1;
+                    }
+                    if let Some(old) = self.set.remove(&cur.id) {
+                        taken_out.insert(cur.id.clone());
+                        edits.push(Edit { id: cur.id.clone(), before: Some(old), after: None });
+                    }
+                }
+            }
+        }
+        for (index, a) in incoming.into_iter().enumerate() {
+            if self.set.get(&a.id) == Some(&a) {
+                continue; // unchanged, counted above
+            }
+            match self.set.insert(&self.doc, a.clone()) {
+                Ok(()) => {
+                    if !taken_out.contains(&a.id) {
+                        stats.added += 1;
+                    }
+                    edits.push(Edit { id: a.id.clone(), before: None, after: Some(a) });
+                }
+                Err(error) => errors.push(InvalidAnnotation { index, id: a.id.clone(), error }),
+            }
+        }
+        let summary = format!(
+            "Replaced the annotations: {} added, {} updated, {} removed",
+            stats.added, stats.updated, stats.removed
+        );
+        self.finish_import(edits, errors, stats, summary)
+    }
+
+    /// The annotation to focus after `edits` took the set to their final
+    /// state: the one annotation concerned, if it still exists.
+    fn focus_after(&self, edits: &[Edit]) -> Option<String> {
+        let first = edits.first()?;
+        if edits.iter().all(|e| e.id == first.id) && self.set.contains(&first.id) {
+            Some(first.id.clone())
+        } else {
+            None
+        }
+    }
+
+    fn undo(&mut self) -> Result<Change, CoreError> {
+        let entry = self.history.take_undo().ok_or(CoreError::NothingToUndo)?;
+        let edits = entry.inverse_edits();
+        if let Err(e) = apply_edits(&mut self.set, &self.doc, &edits) {
+            self.history.restore_undo(entry);
+            return Err(CoreError::History(e));
+        }
+        let change = Change {
+            touched_blocks: self.touched(&edits),
+            focus: self.focus_after(&edits),
+            summary: format!("Undone: {}", entry.summary),
+            import: None,
+        };
+        self.history.undone(entry);
+        Ok(change)
+    }
+
+    fn redo(&mut self) -> Result<Change, CoreError> {
+        let entry = self.history.take_redo().ok_or(CoreError::NothingToRedo)?;
+        if let Err(e) = apply_edits(&mut self.set, &self.doc, &entry.edits) {
+            self.history.restore_redo(entry);
+            return Err(CoreError::History(e));
+        }
+        let change = Change {
+            touched_blocks: self.touched(&entry.edits),
+            focus: self.focus_after(&entry.edits),
+            summary: format!("Redone: {}", entry.summary),
+            import: None,
+        };
+        self.history.redone(entry);
+        Ok(change)
+    }
+}
