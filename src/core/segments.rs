@@ -57,7 +57,8 @@ pub fn segments(doc: &Document, set: &AnnotationSet, block: usize) -> Vec<Segmen
         return Vec::new();
     };
     // (clipped start, clipped end, order key), in document order.
-    type Item<'a> = (usize, usize, (usize, Reverse<usize>, &'a str));
+    type Key<'a> = (usize, Reverse<usize>, &'a str);
+    type Item<'a> = (usize, usize, Key<'a>);
     let mut starts: Vec<Item<'_>> = set
         .in_block(block)
         .filter_map(|a: &Annotation| {
@@ -69,12 +70,11 @@ pub fn segments(doc: &Document, set: &AnnotationSet, block: usize) -> Vec<Segmen
     // Already sorted by start (document order); the stable sort is a
     // linear-time no-op then, and a guarantee otherwise.
     starts.sort_by_key(|it| it.0);
-    let mut ends: Vec<(usize, (usize, Reverse<usize>, &str))> =
-        starts.iter().map(|&(_, e, k)| (e, k)).collect();
+    let mut ends: Vec<(usize, Key<'_>)> = starts.iter().map(|&(_, e, k)| (e, k)).collect();
     ends.sort_unstable();
 
     let mut out: Vec<Segment> = Vec::with_capacity(2 * starts.len() + 1);
-    let mut active: BTreeSet<(usize, Reverse<usize>, &str)> = BTreeSet::new();
+    let mut active: BTreeSet<Key<'_>> = BTreeSet::new();
     let mut si = starts.iter().peekable();
     let mut ei = ends.iter().peekable();
     let mut pos = b.start;
