@@ -24,7 +24,11 @@ pub struct XorShift(u64);
 impl XorShift {
     /// A generator from a non-zero seed (0 is replaced).
     pub fn new(seed: u64) -> Self {
-        XorShift(if seed == 0 { 0x9E37_79B9_7F4A_7C15 } else { seed })
+        XorShift(if seed == 0 {
+            0x9E37_79B9_7F4A_7C15
+        } else {
+            seed
+        })
     }
     /// Next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
@@ -50,13 +54,66 @@ impl XorShift {
 }
 
 const WORDS: &[&str] = &[
-    "le", "la", "les", "de", "des", "du", "un", "une", "et", "à", "en", "pour", "avec", "sur",
-    "dans", "par", "qui", "que", "est", "sont", "société", "président", "développement",
-    "fournisseur", "actionnaires", "décollage", "l’entreprise", "d’affaires", "qu’il", "marché",
-    "numérique", "stratégie", "données", "souverain", "hébergement", "Cloudwatt", "Orange",
-    "Thalès", "Patrick", "Starck", "Pierre", "Paperon", "Paris", "été", "générale", "où",
-    "coïncidant", "prochainement", "éditeurs", "intégrateurs", "réseau", "sécurité", "clients",
-    "commercialisation", "œuvre", "ça", "l´auteur", "déclaration", "transmise", "presse",
+    "le",
+    "la",
+    "les",
+    "de",
+    "des",
+    "du",
+    "un",
+    "une",
+    "et",
+    "à",
+    "en",
+    "pour",
+    "avec",
+    "sur",
+    "dans",
+    "par",
+    "qui",
+    "que",
+    "est",
+    "sont",
+    "société",
+    "président",
+    "développement",
+    "fournisseur",
+    "actionnaires",
+    "décollage",
+    "l’entreprise",
+    "d’affaires",
+    "qu’il",
+    "marché",
+    "numérique",
+    "stratégie",
+    "données",
+    "souverain",
+    "hébergement",
+    "Cloudwatt",
+    "Orange",
+    "Thalès",
+    "Patrick",
+    "Starck",
+    "Pierre",
+    "Paperon",
+    "Paris",
+    "été",
+    "générale",
+    "où",
+    "coïncidant",
+    "prochainement",
+    "éditeurs",
+    "intégrateurs",
+    "réseau",
+    "sécurité",
+    "clients",
+    "commercialisation",
+    "œuvre",
+    "ça",
+    "l´auteur",
+    "déclaration",
+    "transmise",
+    "presse",
 ];
 
 const EMOJI: &[&str] = &["😀", "🚀", "☁️", "🇫🇷"];
@@ -80,7 +137,11 @@ pub fn article(n_words: usize, seed: u64) -> Article {
         text.push_str(s);
         *pos += s.chars().count();
     };
-    push(&mut text, &mut pos, "Rapport annuel : le cloud souverain à l’épreuve\n\n");
+    push(
+        &mut text,
+        &mut pos,
+        "Rapport annuel : le cloud souverain à l’épreuve\n\n",
+    );
     let mut words = Vec::with_capacity(n_words);
     let mut left_in_para = 40 + rng.below(121);
     let mut in_quote = false;
@@ -200,7 +261,10 @@ fn fmt(d: Duration) -> String {
 
 /// Print the table header.
 pub fn print_header() {
-    println!("{:<40} {:>6} {:>12} {:>12}", "operation", "runs", "median", "min");
+    println!(
+        "{:<40} {:>6} {:>12} {:>12}",
+        "operation", "runs", "median", "min"
+    );
 }
 
 /// Print one table row.
@@ -221,13 +285,16 @@ fn main() {
     let anns = annotations(&doc, &art, N_ANN, 0xA77);
     let mut set = AnnotationSet::new(&doc);
     for a in &anns {
-        set.insert(&doc, a.clone()).expect("generated annotations are valid");
+        set.insert(&doc, a.clone())
+            .expect("generated annotations are valid");
     }
     let overlapping = anns
         .iter()
         .filter(|a| set.covering(a.start).len() > 1 || set.covering(a.end - 1).len() > 1)
         .count();
-    let busiest = (0..doc.blocks().len()).max_by_key(|&b| set.in_block(b).count()).unwrap_or(0);
+    let busiest = (0..doc.blocks().len())
+        .max_by_key(|&b| set.in_block(b).count())
+        .unwrap_or(0);
     println!(
         "core bench: {} words, {} chars ({} UTF-16 units), {} blocks, {} annotations \
          (~10 % generated nested/overlapping; {} share text with another), \
@@ -244,7 +311,9 @@ fn main() {
     println!();
     print_header();
 
-    bench("build Document (split, SHA-256, index)", 21, || Document::from_plain_text(&art.text));
+    bench("build Document (split, SHA-256, index)", 21, || {
+        Document::from_plain_text(&art.text)
+    });
     bench("insert 5,000 annotations", 21, || {
         let mut s = AnnotationSet::new(&doc);
         for a in &anns {
@@ -256,9 +325,13 @@ fn main() {
         Session::with_annotations(doc.clone(), LabelSet::default(), anns.clone())
     });
     bench("segment every block", 21, || {
-        (0..doc.blocks().len()).map(|b| segments(&doc, &set, b).len()).sum::<usize>()
+        (0..doc.blocks().len())
+            .map(|b| segments(&doc, &set, b).len())
+            .sum::<usize>()
     });
-    bench("segment the busiest block", 1001, || segments(&doc, &set, busiest));
+    bench("segment the busiest block", 1001, || {
+        segments(&doc, &set, busiest)
+    });
     bench("segment block 0 (title)", 1001, || segments(&doc, &set, 0));
 
     let mut rng = XorShift::new(7);
@@ -302,5 +375,8 @@ fn main() {
         }),
         session.apply(Action::Undo),
     );
-    assert!(ok_add.is_ok() && ok_undo.is_ok(), "add+undo benchmark measured failures");
+    assert!(
+        ok_add.is_ok() && ok_undo.is_ok(),
+        "add+undo benchmark measured failures"
+    );
 }

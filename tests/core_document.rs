@@ -26,7 +26,10 @@ fn crlf_and_lone_cr_become_lf() {
     assert_eq!(d.blocks().len(), 2);
     assert_eq!(d.block_text(1), Some("Body one\nline two"));
     // Same article with either convention: same id.
-    assert_eq!(d.id(), Document::from_plain_text("Title\n\nBody one\nline two\n").id());
+    assert_eq!(
+        d.id(),
+        Document::from_plain_text("Title\n\nBody one\nline two\n").id()
+    );
     let explicit = Document::new("T", "x\r\ny");
     assert_eq!(explicit.text(), "x\ny");
     assert_eq!(explicit.title(), "T");
@@ -38,14 +41,23 @@ fn seed_title_is_first_line_and_part_of_the_text() {
     assert_eq!(d.title(), "Patrick Starck cède la présidence de Cloudwatt");
     assert!(d.text().starts_with(d.title()));
     assert_eq!(d.block_text(0), Some(d.title()));
-    assert_eq!(d.blocks()[0], Block { start: 0, end: chars(d.title()) });
+    assert_eq!(
+        d.blocks()[0],
+        Block {
+            start: 0,
+            end: chars(d.title())
+        }
+    );
 }
 
 #[test]
 fn seed_blocks() {
     let d = seed();
     // A single newline stays inside a block.
-    assert_eq!(d.block_text(1), Some("Cloud\npatrick-stark-quitte-cloudwatt"));
+    assert_eq!(
+        d.block_text(1),
+        Some("Cloud\npatrick-stark-quitte-cloudwatt")
+    );
     assert!(d
         .block_text(2)
         .unwrap()
@@ -65,7 +77,10 @@ fn seed_blocks() {
 fn seed_content_id_is_sha256_of_the_text() {
     let d = seed();
     assert_eq!(d.id().len(), 64);
-    assert!(d.id().bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+    assert!(d
+        .id()
+        .bytes()
+        .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
     assert_eq!(d.id(), content_id(d.text()));
     // Known vector.
     assert_eq!(
@@ -77,12 +92,18 @@ fn seed_content_id_is_sha256_of_the_text() {
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     );
     // The title is not part of the id.
-    assert_eq!(Document::new("A", "same").id(), Document::new("B", "same").id());
+    assert_eq!(
+        Document::new("A", "same").id(),
+        Document::new("B", "same").id()
+    );
 }
 
 #[test]
 fn titles() {
-    assert_eq!(Document::from_plain_text("\n\n  # Hello  \nworld").title(), "Hello");
+    assert_eq!(
+        Document::from_plain_text("\n\n  # Hello  \nworld").title(),
+        "Hello"
+    );
     assert_eq!(Document::from_plain_text("").title(), "Untitled");
     assert_eq!(Document::from_plain_text("   \n\t\n").title(), "Untitled");
     assert_eq!(Document::from_plain_text("###").title(), "Untitled");
@@ -112,7 +133,11 @@ fn block_lookups() {
     let d = Document::from_plain_text("one\n\ntwo\n \nthree\n");
     assert_eq!(
         d.blocks(),
-        &[Block { start: 0, end: 3 }, Block { start: 5, end: 8 }, Block { start: 11, end: 16 }]
+        &[
+            Block { start: 0, end: 3 },
+            Block { start: 5, end: 8 },
+            Block { start: 11, end: 16 }
+        ]
     );
     assert_eq!(d.block_at_or_after(0), Some(0));
     assert_eq!(d.block_at_or_after(2), Some(0));
@@ -175,10 +200,14 @@ fn block_utf16_with_emoji() {
 #[test]
 fn whitespace_only_lines_separate_blocks() {
     let d = Document::from_plain_text("a\n\u{a0}\nb\n\t \nc\n\n\n\nd");
-    let texts: Vec<_> = (0..d.blocks().len()).map(|i| d.block_text(i).unwrap()).collect();
+    let texts: Vec<_> = (0..d.blocks().len())
+        .map(|i| d.block_text(i).unwrap())
+        .collect();
     assert_eq!(texts, ["a", "b", "c", "d"]);
     assert!(Document::from_plain_text("").blocks().is_empty());
-    assert!(Document::from_plain_text(" \n\n \u{a0}").blocks().is_empty());
+    assert!(Document::from_plain_text(" \n\n \u{a0}")
+        .blocks()
+        .is_empty());
 }
 
 fn piece() -> impl Strategy<Value = &'static str> {

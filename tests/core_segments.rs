@@ -5,7 +5,8 @@ use proptest::prelude::*;
 use surligneur::core::segments::segments;
 use surligneur::core::{Annotation, AnnotationSet, Document, Timestamp};
 
-const TEXT: &str = "Alice 😀 Smith\n\nworks at\nAcme Inc\n \u{a0}\nThe end, l’été.\n\n\n«\u{a0}Quote\u{a0}»";
+const TEXT: &str =
+    "Alice 😀 Smith\n\nworks at\nAcme Inc\n \u{a0}\nThe end, l’été.\n\n\n«\u{a0}Quote\u{a0}»";
 
 fn make(d: &Document, id: usize, start: usize, end: usize, label: &str) -> Annotation {
     Annotation {
@@ -83,10 +84,17 @@ fn seed_article_segments() {
     set.insert(&d, make(&d, 1, 0, 14, "person")).unwrap();
     set.insert(&d, make(&d, 2, 8, 52, "claim")).unwrap();
     let s0 = segments(&d, &set, 0);
-    let ids: Vec<_> = s0.iter().map(|s| (s.start, s.end, s.ids.join(","))).collect();
+    let ids: Vec<_> = s0
+        .iter()
+        .map(|s| (s.start, s.end, s.ids.join(",")))
+        .collect();
     assert_eq!(
         ids,
-        [(0, 8, "a01".into()), (8, 14, "a01,a02".into()), (14, 46, "a02".to_owned())]
+        [
+            (0, 8, "a01".into()),
+            (8, 14, "a01,a02".into()),
+            (14, 46, "a02".to_owned())
+        ]
     );
     let s1 = segments(&d, &set, 1);
     assert_eq!(s1.len(), 2);

@@ -22,7 +22,13 @@ fn find(d: &Document, needle: &str) -> (usize, usize) {
 }
 
 fn add(id: &str, (start, end): (usize, usize), label: &str, t: i64) -> Action {
-    Action::Add { id: id.into(), start, end, label: label.into(), now: Timestamp(t) }
+    Action::Add {
+        id: id.into(),
+        start,
+        end,
+        label: label.into(),
+        now: Timestamp(t),
+    }
 }
 
 fn state(s: &Session) -> Vec<Annotation> {
@@ -34,7 +40,9 @@ fn add_trims_whitespace_including_nbsp_and_fills_fields() {
     let mut s = seed_session();
     let (start, end) = find(s.doc(), "«\u{a0}Dans le cadre");
     // Select "\u{a0}Dans le cadre " with the NBSP before and a space after.
-    let change = s.apply(add("a1", (start + 1, end + 1), "claim", 1000)).unwrap();
+    let change = s
+        .apply(add("a1", (start + 1, end + 1), "claim", 1000))
+        .unwrap();
     let a = s.annotations().get("a1").unwrap().clone();
     assert_eq!((a.start, a.end), (start + 2, end));
     assert_eq!(a.quote, "Dans le cadre");
@@ -70,19 +78,53 @@ fn add_refusals_change_nothing() {
     let (gap_start, _) = find(s.doc(), "\n\nCloud\n");
     let (dbl, _) = find(s.doc(), "\u{a0} Masquer");
     let cases: Vec<(Action, CoreError)> = vec![
-        (add("x", (5, 3), "person", 2), SpanError::Reversed { start: 5, end: 3 }.into()),
-        (add("x", (0, n + 1), "person", 2), CoreError::OutOfRange { start: 0, end: n + 1, len: n }),
-        (add("x", (n + 5, n + 9), "person", 2), CoreError::OutOfRange { start: n + 5, end: n + 9, len: n }),
+        (
+            add("x", (5, 3), "person", 2),
+            SpanError::Reversed { start: 5, end: 3 }.into(),
+        ),
+        (
+            add("x", (0, n + 1), "person", 2),
+            CoreError::OutOfRange {
+                start: 0,
+                end: n + 1,
+                len: n,
+            },
+        ),
+        (
+            add("x", (n + 5, n + 9), "person", 2),
+            CoreError::OutOfRange {
+                start: n + 5,
+                end: n + 9,
+                len: n,
+            },
+        ),
         (add("x", (4, 4), "person", 2), CoreError::EmptySelection),
-        (add("x", (gap_start, gap_start + 2), "person", 2), CoreError::BlankSelection),
+        (
+            add("x", (gap_start, gap_start + 2), "person", 2),
+            CoreError::BlankSelection,
+        ),
         // NBSP + space inside the last paragraph.
-        (add("x", (dbl, dbl + 2), "person", 2), CoreError::BlankSelection),
-        (add("x", (0, 7), "villain", 2), SpanError::UnknownLabel("villain".into()).into()),
-        (add("p", (0, 7), "person", 2), SpanError::DuplicateId("p".into()).into()),
+        (
+            add("x", (dbl, dbl + 2), "person", 2),
+            CoreError::BlankSelection,
+        ),
+        (
+            add("x", (0, 7), "villain", 2),
+            SpanError::UnknownLabel("villain".into()).into(),
+        ),
+        (
+            add("p", (0, 7), "person", 2),
+            SpanError::DuplicateId("p".into()).into(),
+        ),
         (
             add("x", (ps.0, ps.1 + 1), "person", 2), // trailing space trimmed → duplicate
-            SpanError::DuplicateSpan { start: ps.0, end: ps.1, label: "person".into(), existing: "p".into() }
-                .into(),
+            SpanError::DuplicateSpan {
+                start: ps.0,
+                end: ps.1,
+                label: "person".into(),
+                existing: "p".into(),
+            }
+            .into(),
         ),
         (add("", (0, 7), "person", 2), SpanError::EmptyId.into()),
     ];
@@ -99,14 +141,24 @@ fn add_refusals_change_nothing() {
 fn delete_and_undo_restore_exactly() {
     let mut s = seed_session();
     let r = find(s.doc(), "Cloudwatt revendique");
-    s.apply(add("c", (r.0, r.0 + 9), "organisation", 5)).unwrap();
-    s.apply(Action::EditNote { id: "c".into(), note: "la société".into(), now: Timestamp(6) }).unwrap();
+    s.apply(add("c", (r.0, r.0 + 9), "organisation", 5))
+        .unwrap();
+    s.apply(Action::EditNote {
+        id: "c".into(),
+        note: "la société".into(),
+        now: Timestamp(6),
+    })
+    .unwrap();
     let full = s.annotations().get("c").unwrap().clone();
     let block = s.doc().block_containing(r.0).unwrap();
     let del = s.apply(Action::Delete { id: "c".into() }).unwrap();
     assert_eq!(del.touched_blocks, [block]);
     assert_eq!(del.focus, None);
-    assert!(del.summary.starts_with("Deleted “Cloudwatt”"), "{}", del.summary);
+    assert!(
+        del.summary.starts_with("Deleted “Cloudwatt”"),
+        "{}",
+        del.summary
+    );
     assert!(s.annotations().is_empty());
     assert_eq!(
         s.apply(Action::Delete { id: "c".into() }),
@@ -128,32 +180,59 @@ fn relabel() {
     let undo_len = s.history().undo_len();
 
     // Same label: no-op, no history.
-    let same = s.apply(Action::Relabel { id: "p".into(), label: "person".into(), now: Timestamp(2) }).unwrap();
+    let same = s
+        .apply(Action::Relabel {
+            id: "p".into(),
+            label: "person".into(),
+            now: Timestamp(2),
+        })
+        .unwrap();
     assert!(same.is_noop());
     assert_eq!(s.history().undo_len(), undo_len);
     // Unknown label, unknown id, exact duplicate of "o".
     assert_eq!(
-        s.apply(Action::Relabel { id: "p".into(), label: "nope".into(), now: Timestamp(2) }),
+        s.apply(Action::Relabel {
+            id: "p".into(),
+            label: "nope".into(),
+            now: Timestamp(2)
+        }),
         Err(SpanError::UnknownLabel("nope".into()).into())
     );
     assert_eq!(
-        s.apply(Action::Relabel { id: "zz".into(), label: "claim".into(), now: Timestamp(2) }),
+        s.apply(Action::Relabel {
+            id: "zz".into(),
+            label: "claim".into(),
+            now: Timestamp(2)
+        }),
         Err(SpanError::NotFound("zz".into()).into())
     );
     assert!(matches!(
-        s.apply(Action::Relabel { id: "p".into(), label: "organisation".into(), now: Timestamp(2) }),
+        s.apply(Action::Relabel {
+            id: "p".into(),
+            label: "organisation".into(),
+            now: Timestamp(2)
+        }),
         Err(CoreError::Span(SpanError::DuplicateSpan { .. }))
     ));
     assert_eq!(s.history().undo_len(), undo_len);
 
     let before = s.annotations().get("p").unwrap().clone();
-    let ch = s.apply(Action::Relabel { id: "p".into(), label: "claim".into(), now: Timestamp(9) }).unwrap();
+    let ch = s
+        .apply(Action::Relabel {
+            id: "p".into(),
+            label: "claim".into(),
+            now: Timestamp(9),
+        })
+        .unwrap();
     assert_eq!(ch.focus.as_deref(), Some("p"));
     assert_eq!(ch.touched_blocks, [0]);
     assert_eq!(ch.summary, "Relabelled “Patrick Starck” as Claim");
     let after = s.annotations().get("p").unwrap();
     assert_eq!(after.label, "claim");
-    assert_eq!((after.created, after.modified), (Timestamp(1), Timestamp(9)));
+    assert_eq!(
+        (after.created, after.modified),
+        (Timestamp(1), Timestamp(9))
+    );
     assert_eq!(s.annotations().counts_by_label().get("claim"), Some(&1));
     s.apply(Action::Undo).unwrap();
     assert_eq!(s.annotations().get("p"), Some(&before));
@@ -163,26 +242,50 @@ fn relabel() {
 #[test]
 fn edit_note() {
     let mut s = seed_session();
-    s.apply(add("p", find(s.doc(), "Pierre Paperon"), "person", 1)).unwrap();
-    let noop = s.apply(Action::EditNote { id: "p".into(), note: String::new(), now: Timestamp(2) }).unwrap();
+    s.apply(add("p", find(s.doc(), "Pierre Paperon"), "person", 1))
+        .unwrap();
+    let noop = s
+        .apply(Action::EditNote {
+            id: "p".into(),
+            note: String::new(),
+            now: Timestamp(2),
+        })
+        .unwrap();
     assert!(noop.is_noop());
     assert_eq!(s.history().undo_len(), 1);
     let ch = s
-        .apply(Action::EditNote { id: "p".into(), note: "Directeur marketing".into(), now: Timestamp(3) })
+        .apply(Action::EditNote {
+            id: "p".into(),
+            note: "Directeur marketing".into(),
+            now: Timestamp(3),
+        })
         .unwrap();
     assert_eq!(ch.focus.as_deref(), Some("p"));
     let a = s.annotations().get("p").unwrap();
-    assert_eq!((a.note.as_str(), a.modified), ("Directeur marketing", Timestamp(3)));
+    assert_eq!(
+        (a.note.as_str(), a.modified),
+        ("Directeur marketing", Timestamp(3))
+    );
     s.apply(Action::Undo).unwrap();
     let a = s.annotations().get("p").unwrap();
     assert_eq!((a.note.as_str(), a.modified), ("", Timestamp(1)));
     assert_eq!(
-        s.apply(Action::EditNote { id: "q".into(), note: "x".into(), now: Timestamp(3) }),
+        s.apply(Action::EditNote {
+            id: "q".into(),
+            note: "x".into(),
+            now: Timestamp(3)
+        }),
         Err(SpanError::NotFound("q".into()).into())
     );
 }
 
-fn ann(d: &Document, id: &str, (start, end): (usize, usize), label: &str, modified: i64) -> Annotation {
+fn ann(
+    d: &Document,
+    id: &str,
+    (start, end): (usize, usize),
+    label: &str,
+    modified: i64,
+) -> Annotation {
     Annotation {
         id: id.into(),
         start,
@@ -222,7 +325,13 @@ fn import_merge() {
         .unwrap();
     assert_eq!(
         ch.import,
-        Some(ImportStats { added: 1, updated: 1, unchanged: 2, skipped_duplicates: 1, removed: 0 })
+        Some(ImportStats {
+            added: 1,
+            updated: 1,
+            unchanged: 2,
+            skipped_duplicates: 1,
+            removed: 0
+        })
     );
     assert_eq!(ch.focus, None);
     let mut touched = vec![s.doc().block_containing(or.0).unwrap(), 0];
@@ -232,7 +341,11 @@ fn import_merge() {
     assert_eq!(s.annotations().get("c").unwrap().note, "");
     assert_eq!(s.annotations().get("o"), Some(&fresh));
     assert!(!s.annotations().contains("other"));
-    assert!(ch.summary.contains("1 duplicates skipped"), "{}", ch.summary);
+    assert!(
+        ch.summary.contains("1 duplicates skipped"),
+        "{}",
+        ch.summary
+    );
 
     // One undo reverts the whole import.
     s.apply(Action::Undo).unwrap();
@@ -243,7 +356,10 @@ fn import_merge() {
     // Merging the same thing again: no-op, no history entry.
     let n = s.history().undo_len();
     let again = s
-        .apply(Action::Import { annotations: vec![newer_p, fresh], mode: ImportMode::Merge })
+        .apply(Action::Import {
+            annotations: vec![newer_p, fresh],
+            mode: ImportMode::Merge,
+        })
         .unwrap();
     assert!(again.is_noop());
     assert_eq!(s.history().undo_len(), n);
@@ -253,7 +369,8 @@ fn import_merge() {
 fn import_is_all_or_nothing_and_reports_every_problem() {
     let mut s = seed_session();
     let d = s.doc_rc();
-    s.apply(add("p", find(&d, "Patrick Starck"), "person", 10)).unwrap();
+    s.apply(add("p", find(&d, "Patrick Starck"), "person", 10))
+        .unwrap();
     let before = state(&s);
     let good = ann(&d, "g", find(&d, "Orange"), "organisation", 1);
     let mut bad_quote = ann(&d, "b", find(&d, "Thalès"), "organisation", 1);
@@ -264,17 +381,27 @@ fn import_is_all_or_nothing_and_reports_every_problem() {
     for mode in [ImportMode::Merge, ImportMode::Replace] {
         let err = s
             .apply(Action::Import {
-                annotations: vec![good.clone(), bad_quote.clone(), bad_label.clone(), out.clone()],
+                annotations: vec![
+                    good.clone(),
+                    bad_quote.clone(),
+                    bad_label.clone(),
+                    out.clone(),
+                ],
                 mode,
             })
             .unwrap_err();
-        let CoreError::Invalid(list) = &err else { panic!("{err:?}") };
+        let CoreError::Invalid(list) = &err else {
+            panic!("{err:?}")
+        };
         let idx: Vec<_> = list.iter().map(|e| (e.index, e.id.as_str())).collect();
         assert_eq!(idx, [(1, "b"), (2, "l"), (3, "r")]);
         assert!(matches!(list[0].error, SpanError::QuoteMismatch { .. }));
         assert_eq!(list[1].error, SpanError::UnknownLabel("newspaper".into()));
         let msg = err.to_string();
-        assert!(msg.starts_with("3 annotations are invalid, nothing was changed: annotation #2"), "{msg}");
+        assert!(
+            msg.starts_with("3 annotations are invalid, nothing was changed: annotation #2"),
+            "{msg}"
+        );
         assert_eq!(state(&s), before);
         assert_eq!(s.history().undo_len(), 1);
     }
@@ -284,8 +411,10 @@ fn import_is_all_or_nothing_and_reports_every_problem() {
 fn import_replace() {
     let mut s = seed_session();
     let d = s.doc_rc();
-    s.apply(add("p", find(&d, "Patrick Starck"), "person", 10)).unwrap();
-    s.apply(add("c", find(&d, "Cloudwatt"), "organisation", 10)).unwrap();
+    s.apply(add("p", find(&d, "Patrick Starck"), "person", 10))
+        .unwrap();
+    s.apply(add("c", find(&d, "Cloudwatt"), "organisation", 10))
+        .unwrap();
     let before = state(&s);
     let keep = s.annotations().get("c").unwrap().clone();
     let mut changed_p = s.annotations().get("p").unwrap().clone();
@@ -300,7 +429,13 @@ fn import_replace() {
         .unwrap();
     assert_eq!(
         ch.import,
-        Some(ImportStats { added: 1, updated: 1, unchanged: 1, skipped_duplicates: 0, removed: 0 })
+        Some(ImportStats {
+            added: 1,
+            updated: 1,
+            unchanged: 1,
+            skipped_duplicates: 0,
+            removed: 0
+        })
     );
     assert_eq!(ch.touched_blocks, [0]);
     let mut want = vec![new_x, keep, changed_p];
@@ -310,7 +445,12 @@ fn import_replace() {
     assert_eq!(state(&s), before);
 
     // Replace with nothing removes everything.
-    let ch = s.apply(Action::Import { annotations: vec![], mode: ImportMode::Replace }).unwrap();
+    let ch = s
+        .apply(Action::Import {
+            annotations: vec![],
+            mode: ImportMode::Replace,
+        })
+        .unwrap();
     assert_eq!(ch.import.map(|i| i.removed), Some(2));
     assert!(s.annotations().is_empty());
     s.apply(Action::Undo).unwrap();
@@ -319,8 +459,13 @@ fn import_replace() {
     // Duplicates within a replacing file are errors.
     let a = ann(&d, "a", find(&d, "Orange"), "organisation", 1);
     let b = ann(&d, "b", find(&d, "Orange"), "organisation", 1);
-    let err = s.apply(Action::Import { annotations: vec![a.clone(), a, b], mode: ImportMode::Replace });
-    let Err(CoreError::Invalid(list)) = err else { panic!("{err:?}") };
+    let err = s.apply(Action::Import {
+        annotations: vec![a.clone(), a, b],
+        mode: ImportMode::Replace,
+    });
+    let Err(CoreError::Invalid(list)) = err else {
+        panic!("{err:?}")
+    };
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].error, SpanError::DuplicateId("a".into()));
     assert_eq!(state(&s), before);
@@ -330,8 +475,10 @@ fn import_replace() {
 fn reload_keeps_state_and_starts_a_fresh_history() {
     let mut s = seed_session();
     let d = s.doc_rc();
-    s.apply(add("p", find(&d, "Patrick Starck"), "person", 1)).unwrap();
-    s.apply(add("c", find(&d, "Cloudwatt"), "organisation", 2)).unwrap();
+    s.apply(add("p", find(&d, "Patrick Starck"), "person", 1))
+        .unwrap();
+    s.apply(add("c", find(&d, "Cloudwatt"), "organisation", 2))
+        .unwrap();
     s.apply(Action::Delete { id: "p".into() }).unwrap();
     s.apply(Action::Undo).unwrap();
     assert!(s.can_redo());
@@ -350,7 +497,9 @@ fn reload_keeps_state_and_starts_a_fresh_history() {
     let mut bad = saved.clone();
     bad.push(saved[0].clone());
     let err = Session::with_annotations(s.doc_rc(), LabelSet::default(), bad).unwrap_err();
-    let CoreError::Invalid(list) = err else { panic!() };
+    let CoreError::Invalid(list) = err else {
+        panic!()
+    };
     assert_eq!(list.len(), 1);
     assert_eq!(list[0].index, 2);
 }
@@ -364,7 +513,8 @@ fn history_is_bounded_and_new_actions_clear_redo() {
     let mut pos = 0;
     for (i, w) in words.iter().enumerate() {
         let n = w.chars().count();
-        s.apply(add(&format!("a{i}"), (pos, pos + n), "person", i as i64)).unwrap();
+        s.apply(add(&format!("a{i}"), (pos, pos + n), "person", i as i64))
+            .unwrap();
         pos += n + 1;
     }
     assert_eq!(s.history().undo_len(), HISTORY_LIMIT);
@@ -372,7 +522,11 @@ fn history_is_bounded_and_new_actions_clear_redo() {
         s.apply(Action::Undo).unwrap();
     }
     assert_eq!(s.apply(Action::Undo), Err(CoreError::NothingToUndo));
-    assert_eq!(s.annotations().len(), 20, "the oldest 20 adds can no longer be undone");
+    assert_eq!(
+        s.annotations().len(),
+        20,
+        "the oldest 20 adds can no longer be undone"
+    );
     assert_eq!(s.history().redo_len(), HISTORY_LIMIT);
     s.apply(Action::Redo).unwrap();
     s.apply(Action::Delete { id: "a0".into() }).unwrap();
@@ -383,23 +537,52 @@ fn history_is_bounded_and_new_actions_clear_redo() {
 // ---------------------------------------------------------------------------
 // Random sequences against a naive model.
 
-const TEXT: &str = "Alice 😀 Smith\n\nworks at\nAcme Inc\n \u{a0}\nThe end, l’été.\n\n\n«\u{a0}Quote\u{a0}»";
+const TEXT: &str =
+    "Alice 😀 Smith\n\nworks at\nAcme Inc\n \u{a0}\nThe end, l’été.\n\n\n«\u{a0}Quote\u{a0}»";
 const LABELS: [&str; 4] = ["person", "organisation", "claim", "bogus"];
 
 #[derive(Clone, Debug)]
 enum Item {
-    Fresh { id: u8, start: usize, len: usize, label: usize },
-    Copy { pick: usize, dt: i64, note: u8, label: usize },
-    Bad { pick: usize },
+    Fresh {
+        id: u8,
+        start: usize,
+        len: usize,
+        label: usize,
+    },
+    Copy {
+        pick: usize,
+        dt: i64,
+        note: u8,
+        label: usize,
+    },
+    Bad {
+        pick: usize,
+    },
 }
 
 #[derive(Clone, Debug)]
 enum Step {
-    Add { id: u8, start: usize, len: usize, label: usize },
-    Delete { pick: usize },
-    Relabel { pick: usize, label: usize },
-    EditNote { pick: usize, note: u8 },
-    Import { items: Vec<Item>, replace: bool },
+    Add {
+        id: u8,
+        start: usize,
+        len: usize,
+        label: usize,
+    },
+    Delete {
+        pick: usize,
+    },
+    Relabel {
+        pick: usize,
+        label: usize,
+    },
+    EditNote {
+        pick: usize,
+        note: u8,
+    },
+    Import {
+        items: Vec<Item>,
+        replace: bool,
+    },
     Undo,
     Redo,
 }
@@ -442,7 +625,10 @@ fn pick_id(state: &[Annotation], pick: usize) -> String {
 }
 
 fn naive_valid(d: &Document, a: &Annotation) -> bool {
-    let touches = d.blocks().iter().any(|b| a.start.max(b.start) < a.end.min(b.end));
+    let touches = d
+        .blocks()
+        .iter()
+        .any(|b| a.start.max(b.start) < a.end.min(b.end));
     !a.id.is_empty()
         && a.start < a.end
         && a.end <= d.len_chars()
@@ -460,7 +646,12 @@ fn model_step(d: &Document, st: &[Annotation], step: &Step, now: i64) -> Option<
     let mut st = st.to_vec();
     let t = Timestamp(now);
     match step {
-        Step::Add { id, start, len, label } => {
+        Step::Add {
+            id,
+            start,
+            len,
+            label,
+        } => {
             let (start, end) = (*start, start + len);
             if end > d.len_chars() || start == end {
                 return None;
@@ -483,7 +674,8 @@ fn model_step(d: &Document, st: &[Annotation], step: &Step, now: i64) -> Option<
                 created: t,
                 modified: t,
             };
-            if s == e || !naive_valid(d, &a) || st.iter().any(|o| o.id == a.id || same_span(o, &a)) {
+            if s == e || !naive_valid(d, &a) || st.iter().any(|o| o.id == a.id || same_span(o, &a))
+            {
                 return None;
             }
             st.push(a);
@@ -501,7 +693,11 @@ fn model_step(d: &Document, st: &[Annotation], step: &Step, now: i64) -> Option<
                 return None;
             }
             if st[i].label != label {
-                let new = Annotation { label: label.into(), modified: t, ..st[i].clone() };
+                let new = Annotation {
+                    label: label.into(),
+                    modified: t,
+                    ..st[i].clone()
+                };
                 if st.iter().any(|o| same_span(o, &new)) {
                     return None;
                 }
@@ -513,7 +709,11 @@ fn model_step(d: &Document, st: &[Annotation], step: &Step, now: i64) -> Option<
             let i = st.iter().position(|a| a.id == id)?;
             let note = "n".repeat(*note as usize);
             if st[i].note != note {
-                st[i] = Annotation { note, modified: t, ..st[i].clone() };
+                st[i] = Annotation {
+                    note,
+                    modified: t,
+                    ..st[i].clone()
+                };
             }
         }
         Step::Import { items, replace } => {
@@ -523,7 +723,10 @@ fn model_step(d: &Document, st: &[Annotation], step: &Step, now: i64) -> Option<
             }
             if *replace {
                 for (i, a) in incoming.iter().enumerate() {
-                    if incoming[..i].iter().any(|o| o.id == a.id || same_span(o, a)) {
+                    if incoming[..i]
+                        .iter()
+                        .any(|o| o.id == a.id || same_span(o, a))
+                    {
                         return None;
                     }
                 }
@@ -554,7 +757,12 @@ fn resolve(d: &Document, st: &[Annotation], items: &[Item], now: i64) -> Vec<Ann
     items
         .iter()
         .map(|it| match it {
-            Item::Fresh { id, start, len, label } => {
+            Item::Fresh {
+                id,
+                start,
+                len,
+                label,
+            } => {
                 let (start, end) = (*start, start + len);
                 Annotation {
                     id: format!("x{id}"),
@@ -567,7 +775,12 @@ fn resolve(d: &Document, st: &[Annotation], items: &[Item], now: i64) -> Vec<Ann
                     modified: Timestamp(now),
                 }
             }
-            Item::Copy { pick, dt, note, label } => match st.get(pick % st.len().max(1)) {
+            Item::Copy {
+                pick,
+                dt,
+                note,
+                label,
+            } => match st.get(pick % st.len().max(1)) {
                 Some(a) => Annotation {
                     modified: Timestamp(a.modified.0 + dt),
                     note: "c".repeat(*note as usize),
@@ -609,23 +822,38 @@ fn resolve(d: &Document, st: &[Annotation], items: &[Item], now: i64) -> Vec<Ann
 fn to_action(d: &Document, st: &[Annotation], step: &Step, now: i64) -> Action {
     let t = Timestamp(now);
     match step {
-        Step::Add { id, start, len, label } => Action::Add {
+        Step::Add {
+            id,
+            start,
+            len,
+            label,
+        } => Action::Add {
             id: format!("x{id}"),
             start: *start,
             end: start + len,
             label: LABELS[*label].into(),
             now: t,
         },
-        Step::Delete { pick } => Action::Delete { id: pick_id(st, *pick) },
-        Step::Relabel { pick, label } => {
-            Action::Relabel { id: pick_id(st, *pick), label: LABELS[*label].into(), now: t }
-        }
-        Step::EditNote { pick, note } => {
-            Action::EditNote { id: pick_id(st, *pick), note: "n".repeat(*note as usize), now: t }
-        }
+        Step::Delete { pick } => Action::Delete {
+            id: pick_id(st, *pick),
+        },
+        Step::Relabel { pick, label } => Action::Relabel {
+            id: pick_id(st, *pick),
+            label: LABELS[*label].into(),
+            now: t,
+        },
+        Step::EditNote { pick, note } => Action::EditNote {
+            id: pick_id(st, *pick),
+            note: "n".repeat(*note as usize),
+            now: t,
+        },
         Step::Import { items, replace } => Action::Import {
             annotations: resolve(d, st, items, now),
-            mode: if *replace { ImportMode::Replace } else { ImportMode::Merge },
+            mode: if *replace {
+                ImportMode::Replace
+            } else {
+                ImportMode::Merge
+            },
         },
         Step::Undo => Action::Undo,
         Step::Redo => Action::Redo,
@@ -637,17 +865,29 @@ fn to_action(d: &Document, st: &[Annotation], step: &Step, now: i64) -> Action {
 fn check_change(s: &Session, before: &[Annotation], revs: &[u64], change: &Change) {
     let d = s.doc();
     let tb = &change.touched_blocks;
-    assert!(tb.windows(2).all(|w| w[0] < w[1]), "touched blocks sorted, unique");
+    assert!(
+        tb.windows(2).all(|w| w[0] < w[1]),
+        "touched blocks sorted, unique"
+    );
     for (b, &blk) in d.blocks().iter().enumerate() {
         let in_b = |v: &[Annotation]| -> Vec<Annotation> {
-            sorted(v.iter().filter(|a| a.start.max(blk.start) < a.end.min(blk.end)).cloned().collect())
+            sorted(
+                v.iter()
+                    .filter(|a| a.start.max(blk.start) < a.end.min(blk.end))
+                    .cloned()
+                    .collect(),
+            )
         };
         let now: Vec<Annotation> = s.annotations().in_block(b).cloned().collect();
         if in_b(before) != now {
             assert!(tb.contains(&b), "block {b} changed but not reported");
         }
         if !tb.contains(&b) {
-            assert_eq!(Some(&s.annotations().block_rev(b)), revs.get(b), "block {b} re-rendered needlessly");
+            assert_eq!(
+                Some(&s.annotations().block_rev(b)),
+                revs.get(b),
+                "block {b} re-rendered needlessly"
+            );
         }
     }
 }
@@ -729,9 +969,18 @@ fn undo_all_returns_to_the_initial_state() {
     let initial = vec![ann(&d, "init", (0, 5), "person", 0)];
     let mut s = Session::with_annotations(d.clone(), LabelSet::default(), initial.clone()).unwrap();
     s.apply(add("a", (16, 21), "organisation", 1)).unwrap();
-    s.apply(Action::Relabel { id: "init".into(), label: "claim".into(), now: Timestamp(2) }).unwrap();
+    s.apply(Action::Relabel {
+        id: "init".into(),
+        label: "claim".into(),
+        now: Timestamp(2),
+    })
+    .unwrap();
     s.apply(Action::Delete { id: "a".into() }).unwrap();
-    s.apply(Action::Import { annotations: vec![], mode: ImportMode::Replace }).unwrap();
+    s.apply(Action::Import {
+        annotations: vec![],
+        mode: ImportMode::Replace,
+    })
+    .unwrap();
     let last = state(&s);
     while s.can_undo() {
         s.apply(Action::Undo).unwrap();

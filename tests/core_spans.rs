@@ -6,7 +6,8 @@ use proptest::prelude::*;
 use surligneur::core::{Annotation, AnnotationSet, Document, SpanError, Timestamp};
 
 /// Several blocks, a line break inside one, emoji, NBSP, blank gaps.
-const TEXT: &str = "Alice 😀 Smith\n\nworks at\nAcme Inc\n \u{a0}\nThe end, l’été.\n\n\n«\u{a0}Quote\u{a0}»";
+const TEXT: &str =
+    "Alice 😀 Smith\n\nworks at\nAcme Inc\n \u{a0}\nThe end, l’été.\n\n\n«\u{a0}Quote\u{a0}»";
 
 fn doc() -> Document {
     Document::from_plain_text(TEXT)
@@ -16,9 +17,23 @@ const LABELS: [&str; 3] = ["person", "organisation", "claim"];
 
 #[derive(Clone, Debug)]
 enum Op {
-    Insert { id: u8, start: usize, end: usize, label: usize, bad_quote: bool },
-    Remove { id: u8 },
-    Replace { id: u8, start: usize, end: usize, label: usize, note: u8 },
+    Insert {
+        id: u8,
+        start: usize,
+        end: usize,
+        label: usize,
+        bad_quote: bool,
+    },
+    Remove {
+        id: u8,
+    },
+    Replace {
+        id: u8,
+        start: usize,
+        end: usize,
+        label: usize,
+        note: u8,
+    },
 }
 
 fn op(len: usize) -> impl Strategy<Value = Op> {
@@ -72,7 +87,12 @@ fn naive_check(d: &Document, a: &Annotation) -> Result<(), SpanError> {
     }
     let expected: String = d.text().chars().skip(start).take(end - start).collect();
     if expected != a.quote {
-        return Err(SpanError::QuoteMismatch { start, end, expected, found: a.quote.clone() });
+        return Err(SpanError::QuoteMismatch {
+            start,
+            end,
+            expected,
+            found: a.quote.clone(),
+        });
     }
     Ok(())
 }
@@ -80,7 +100,10 @@ fn naive_check(d: &Document, a: &Annotation) -> Result<(), SpanError> {
 /// The model's duplicate-span check.
 fn naive_dup(model: &[Annotation], a: &Annotation) -> Result<(), SpanError> {
     let (start, end) = (a.start, a.end);
-    if let Some(o) = model.iter().find(|o| o.id != a.id && (o.start, o.end, &o.label) == (start, end, &a.label)) {
+    if let Some(o) = model
+        .iter()
+        .find(|o| o.id != a.id && (o.start, o.end, &o.label) == (start, end, &a.label))
+    {
         return Err(SpanError::DuplicateSpan {
             start,
             end,
@@ -105,17 +128,32 @@ fn compare(d: &Document, set: &AnnotationSet, model: &[Annotation], revs: &[u64]
     for a in model {
         assert_eq!(set.get(&a.id), Some(a));
         assert_eq!(set.touched_blocks(a).collect::<Vec<_>>(), touches(d, a));
-        assert_eq!(set.find_span(a.start, a.end, &a.label).map(|x| &x.id), Some(&a.id));
+        assert_eq!(
+            set.find_span(a.start, a.end, &a.label).map(|x| &x.id),
+            Some(&a.id)
+        );
     }
     for b in 0..d.blocks().len() + 1 {
         let got: Vec<_> = set.in_block(b).cloned().collect();
-        let exp: Vec<_> = want.iter().filter(|a| touches(d, a).contains(&b)).cloned().collect();
+        let exp: Vec<_> = want
+            .iter()
+            .filter(|a| touches(d, a).contains(&b))
+            .cloned()
+            .collect();
         assert_eq!(got, exp, "block {b}");
-        assert_eq!(set.block_rev(b), revs.get(b).copied().unwrap_or(0), "rev of block {b}");
+        assert_eq!(
+            set.block_rev(b),
+            revs.get(b).copied().unwrap_or(0),
+            "rev of block {b}"
+        );
     }
     for pos in 0..d.len_chars() + 2 {
         let got: Vec<_> = set.covering(pos).into_iter().cloned().collect();
-        let exp: Vec<_> = want.iter().filter(|a| a.start <= pos && pos < a.end).cloned().collect();
+        let exp: Vec<_> = want
+            .iter()
+            .filter(|a| a.start <= pos && pos < a.end)
+            .cloned()
+            .collect();
         assert_eq!(got, exp, "covering {pos}");
     }
     let mut counts = std::collections::BTreeMap::new();

@@ -32,7 +32,11 @@ pub struct Edit {
 impl Edit {
     /// The edit that undoes this one.
     pub fn inverse(&self) -> Edit {
-        Edit { id: self.id.clone(), before: self.after.clone(), after: self.before.clone() }
+        Edit {
+            id: self.id.clone(),
+            before: self.after.clone(),
+            after: self.before.clone(),
+        }
     }
 }
 
@@ -69,7 +73,8 @@ pub enum EditError {
 
 fn apply_one(set: &mut AnnotationSet, doc: &Document, e: &Edit) -> Result<(), EditError> {
     let mismatch = || EditError::Mismatch { id: e.id.clone() };
-    if e.before.as_ref().is_some_and(|b| b.id != e.id) || e.after.as_ref().is_some_and(|a| a.id != e.id)
+    if e.before.as_ref().is_some_and(|b| b.id != e.id)
+        || e.after.as_ref().is_some_and(|a| a.id != e.id)
     {
         return Err(mismatch());
     }
@@ -93,7 +98,11 @@ fn apply_one(set: &mut AnnotationSet, doc: &Document, e: &Edit) -> Result<(), Ed
 
 /// Apply `edits` in order. All or nothing: if one fails, those already
 /// applied are undone and the set is as before.
-pub fn apply_edits(set: &mut AnnotationSet, doc: &Document, edits: &[Edit]) -> Result<(), EditError> {
+pub fn apply_edits(
+    set: &mut AnnotationSet,
+    doc: &Document,
+    edits: &[Edit],
+) -> Result<(), EditError> {
     for (i, e) in edits.iter().enumerate() {
         if let Err(err) = apply_one(set, doc, e) {
             for done in edits.iter().take(i).rev() {
@@ -128,7 +137,11 @@ impl History {
 
     /// Empty, keeping up to `limit` entries (at least one).
     pub fn with_limit(limit: usize) -> Self {
-        History { undo: VecDeque::new(), redo: Vec::new(), limit: limit.max(1) }
+        History {
+            undo: VecDeque::new(),
+            redo: Vec::new(),
+            limit: limit.max(1),
+        }
     }
 
     /// Record a new operation: clears the redo stack and drops the oldest
@@ -225,7 +238,10 @@ mod tests {
     use crate::core::Timestamp;
 
     fn entry(n: usize) -> Entry {
-        Entry { summary: format!("op {n}"), edits: Vec::new() }
+        Entry {
+            summary: format!("op {n}"),
+            edits: Vec::new(),
+        }
     }
 
     #[test]
@@ -265,10 +281,22 @@ mod tests {
             modified: Timestamp(0),
         };
         let edits = vec![
-            Edit { id: "x".into(), before: None, after: Some(a("x", 0, 5)) },
-            Edit { id: "y".into(), before: None, after: Some(a("y", 10, 13)) },
+            Edit {
+                id: "x".into(),
+                before: None,
+                after: Some(a("x", 0, 5)),
+            },
+            Edit {
+                id: "y".into(),
+                before: None,
+                after: Some(a("y", 10, 13)),
+            },
             // Expects "x" to be absent: it is not.
-            Edit { id: "x".into(), before: None, after: Some(a("x", 0, 5)) },
+            Edit {
+                id: "x".into(),
+                before: None,
+                after: Some(a("x", 0, 5)),
+            },
         ];
         assert_eq!(
             apply_edits(&mut set, &d, &edits),
@@ -278,7 +306,11 @@ mod tests {
         let good = &edits[..2];
         apply_edits(&mut set, &d, good).unwrap();
         assert_eq!(set.len(), 2);
-        let inverse = Entry { summary: String::new(), edits: good.to_vec() }.inverse_edits();
+        let inverse = Entry {
+            summary: String::new(),
+            edits: good.to_vec(),
+        }
+        .inverse_edits();
         apply_edits(&mut set, &d, &inverse).unwrap();
         assert!(set.is_empty());
         set.assert_invariants(&d);

@@ -83,7 +83,13 @@ impl OffsetIndex {
                 // len_utf8 ≤ 4 and len_utf16 ≤ 2: the casts cannot truncate.
                 let len8 = ch.len_utf8() as u8;
                 let len16 = ch.len_utf16() as u8;
-                let w = Wide { pos, extra8, extra16, len8, len16 };
+                let w = Wide {
+                    pos,
+                    extra8,
+                    extra16,
+                    len8,
+                    len16,
+                };
                 extra8 = w.extra8_after();
                 extra16 = w.extra16_after();
                 wide.push(w);
@@ -191,7 +197,9 @@ mod naive {
 
     impl NaiveIndex {
         pub fn new(text: &str) -> Self {
-            NaiveIndex { text: text.to_owned() }
+            NaiveIndex {
+                text: text.to_owned(),
+            }
         }
         pub fn len_chars(&self) -> usize {
             self.text.chars().count()
@@ -341,14 +349,30 @@ mod tests {
         assert_eq!(fast.len_utf16(), slow.len_utf16());
         assert_eq!(fast.len_bytes(), text.len());
         for c in 0..=slow.len_chars() + 2 {
-            assert_eq!(fast.char_to_utf16(c), slow.char_to_utf16(c), "char_to_utf16({c}) in {text:?}");
-            assert_eq!(fast.char_to_byte(c), slow.char_to_byte(c), "char_to_byte({c}) in {text:?}");
+            assert_eq!(
+                fast.char_to_utf16(c),
+                slow.char_to_utf16(c),
+                "char_to_utf16({c}) in {text:?}"
+            );
+            assert_eq!(
+                fast.char_to_byte(c),
+                slow.char_to_byte(c),
+                "char_to_byte({c}) in {text:?}"
+            );
         }
         for u in 0..=slow.len_utf16() + 2 {
-            assert_eq!(fast.utf16_to_char(u), slow.utf16_to_char(u), "utf16_to_char({u}) in {text:?}");
+            assert_eq!(
+                fast.utf16_to_char(u),
+                slow.utf16_to_char(u),
+                "utf16_to_char({u}) in {text:?}"
+            );
         }
         for b in 0..=text.len() + 2 {
-            assert_eq!(fast.byte_to_char(b), slow.byte_to_char(b), "byte_to_char({b}) in {text:?}");
+            assert_eq!(
+                fast.byte_to_char(b),
+                slow.byte_to_char(b),
+                "byte_to_char({b}) in {text:?}"
+            );
         }
     }
 
@@ -361,11 +385,11 @@ mod tests {
             "😀",
             "a😀b",
             "😀😀",
-            "e\u{301}",                // e + combining acute
-            "«\u{a0}x\u{a0}»",         // guillemets with NBSP
-            "l’un",                    // typographic apostrophe
-            "l´auteur",                // acute accent U+00B4
-            "👩\u{200d}💻 dev",        // ZWJ sequence
+            "e\u{301}",         // e + combining acute
+            "«\u{a0}x\u{a0}»",  // guillemets with NBSP
+            "l’un",             // typographic apostrophe
+            "l´auteur",         // acute accent U+00B4
+            "👩\u{200d}💻 dev", // ZWJ sequence
             "\u{10ffff}\u{ffff}\u{80}",
         ] {
             check_against_oracle(s);

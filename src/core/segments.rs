@@ -94,7 +94,11 @@ pub fn segments(doc: &Document, set: &AnnotationSet, block: usize) -> Vec<Segmen
         let ids: Vec<String> = active.iter().map(|k| k.2.to_owned()).collect();
         match out.last_mut() {
             Some(last) if last.ids == ids && last.end == pos => last.end = next,
-            _ => out.push(Segment { start: pos, end: next, ids }),
+            _ => out.push(Segment {
+                start: pos,
+                end: next,
+                ids,
+            }),
         }
         pos = next;
     }
@@ -120,7 +124,11 @@ mod tests {
     }
 
     fn seg(start: usize, end: usize, ids: &[&str]) -> Segment {
-        Segment { start, end, ids: ids.iter().map(|s| (*s).to_owned()).collect() }
+        Segment {
+            start,
+            end,
+            ids: ids.iter().map(|s| (*s).to_owned()).collect(),
+        }
     }
 
     #[test]
@@ -139,7 +147,8 @@ mod tests {
         let mut s = AnnotationSet::new(&d);
         s.insert(&d, ann(&d, "claim", 0, 19, "claim")).unwrap();
         s.insert(&d, ann(&d, "alice", 0, 11, "person")).unwrap();
-        s.insert(&d, ann(&d, "smith", 6, 11, "organisation")).unwrap();
+        s.insert(&d, ann(&d, "smith", 6, 11, "organisation"))
+            .unwrap();
         s.insert(&d, ann(&d, "over", 9, 15, "claim")).unwrap();
         s.insert(&d, ann(&d, "cross", 16, 23, "person")).unwrap();
         assert_eq!(
@@ -153,7 +162,10 @@ mod tests {
                 seg(16, 19, &["claim", "cross"]),
             ]
         );
-        assert_eq!(segments(&d, &s, 1), [seg(21, 23, &["cross"]), seg(23, 25, &[])]);
+        assert_eq!(
+            segments(&d, &s, 1),
+            [seg(21, 23, &["cross"]), seg(23, 25, &[])]
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use thiserror::Error;
 
 use super::document::Document;
-use super::history::{apply_edits, EditError, Edit, Entry, History};
+use super::history::{apply_edits, Edit, EditError, Entry, History};
 use super::span::{Annotation, LabelSet};
 use super::spans::{AnnotationSet, SpanError};
 use super::time::Timestamp;
@@ -130,7 +130,13 @@ pub struct InvalidAnnotation {
 
 impl fmt::Display for InvalidAnnotation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "annotation #{} ({:?}): {}", self.index + 1, self.id, self.error)
+        write!(
+            f,
+            "annotation #{} ({:?}): {}",
+            self.index + 1,
+            self.id,
+            self.error
+        )
     }
 }
 
@@ -211,7 +217,12 @@ impl Session {
     pub fn new(doc: impl Into<Rc<Document>>, labels: LabelSet) -> Self {
         let doc = doc.into();
         let set = AnnotationSet::new(&doc);
-        Session { doc, labels, set, history: History::new() }
+        Session {
+            doc,
+            labels,
+            set,
+            history: History::new(),
+        }
     }
 
     /// A session starting from saved annotations (load, reload); the
@@ -296,19 +307,36 @@ impl Session {
     fn commit(&mut self, summary: String, edits: Vec<Edit>, focus: Option<String>) -> Change {
         let touched_blocks = self.touched(&edits);
         if !edits.is_empty() {
-            self.history.record(Entry { summary: summary.clone(), edits });
+            self.history.record(Entry {
+                summary: summary.clone(),
+                edits,
+            });
         }
-        Change { touched_blocks, focus, summary, import: None }
+        Change {
+            touched_blocks,
+            focus,
+            summary,
+            import: None,
+        }
     }
 
     fn noop(summary: String) -> Change {
-        Change { summary, ..Change::default() }
+        Change {
+            summary,
+            ..Change::default()
+        }
     }
 
     /// Do `action`. On error nothing changed.
     pub fn apply(&mut self, action: Action) -> Result<Change, CoreError> {
         match action {
-            Action::Add { id, start, end, label, now } => self.add(id, start, end, label, now),
+            Action::Add {
+                id,
+                start,
+                end,
+                label,
+                now,
+            } => self.add(id, start, end, label, now),
             Action::Delete { id } => self.delete(&id),
             Action::Relabel { id, label, now } => self.relabel(&id, label, now),
             Action::EditNote { id, note, now } => self.edit_note(&id, note, now),
@@ -339,7 +367,10 @@ impl Session {
         if start == end {
             return Err(CoreError::EmptySelection);
         }
-        let text = self.doc.slice(start, end).ok_or(CoreError::OutOfRange { start, end, len })?;
+        let text = self
+            .doc
+            .slice(start, end)
+            .ok_or(CoreError::OutOfRange { start, end, len })?;
         let lead = text.chars().take_while(|c| c.is_whitespace()).count();
         let trail = text.chars().rev().take_while(|c| c.is_whitespace()).count();
         let (start, end) = (start + lead, end.saturating_sub(trail));
@@ -349,7 +380,10 @@ impl Session {
         if !self.labels.contains(&label) {
             return Err(SpanError::UnknownLabel(label).into());
         }
-        let quote = self.doc.slice(start, end).ok_or(CoreError::OutOfRange { start, end, len })?;
+        let quote = self
+            .doc
+            .slice(start, end)
+            .ok_or(CoreError::OutOfRange { start, end, len })?;
         let a = Annotation {
             id: id.clone(),
             start,
@@ -360,48 +394,103 @@ impl Session {
             created: now,
             modified: now,
         };
-        let summary = format!("Tagged {} as {}", quoted(&a.quote), self.label_name(&a.label));
+        let summary = format!(
+            "Tagged {} as {}",
+            quoted(&a.quote),
+            self.label_name(&a.label)
+        );
         self.set.insert(&self.doc, a.clone())?;
-        let edits = vec![Edit { id: id.clone(), before: None, after: Some(a) }];
+        let edits = vec![Edit {
+            id: id.clone(),
+            before: None,
+            after: Some(a),
+        }];
         Ok(self.commit(summary, edits, Some(id)))
     }
 
     fn delete(&mut self, id: &str) -> Result<Change, CoreError> {
-        let a = self.set.remove(id).ok_or_else(|| SpanError::NotFound(id.to_owned()))?;
-        let summary = format!("Deleted {} ({})", quoted(&a.quote), self.label_name(&a.label));
-        let edits = vec![Edit { id: id.to_owned(), before: Some(a), after: None }];
+        let a = self
+            .set
+            .remove(id)
+            .ok_or_else(|| SpanError::NotFound(id.to_owned()))?;
+        let summary = format!(
+            "Deleted {} ({})",
+            quoted(&a.quote),
+            self.label_name(&a.label)
+        );
+        let edits = vec![Edit {
+            id: id.to_owned(),
+            before: Some(a),
+            after: None,
+        }];
         Ok(self.commit(summary, edits, None))
     }
 
     /// Replace `old` by `new` (same id) and record it.
-    fn modify(&mut self, old: Annotation, new: Annotation, summary: String) -> Result<Change, CoreError> {
+    fn modify(
+        &mut self,
+        old: Annotation,
+        new: Annotation,
+        summary: String,
+    ) -> Result<Change, CoreError> {
         self.set.replace(&self.doc, new.clone())?;
         let id = new.id.clone();
-        let edits = vec![Edit { id: id.clone(), before: Some(old), after: Some(new) }];
+        let edits = vec![Edit {
+            id: id.clone(),
+            before: Some(old),
+            after: Some(new),
+        }];
         Ok(self.commit(summary, edits, Some(id)))
     }
 
     fn relabel(&mut self, id: &str, label: String, now: Timestamp) -> Result<Change, CoreError> {
-        let old = self.set.get(id).cloned().ok_or_else(|| SpanError::NotFound(id.to_owned()))?;
+        let old = self
+            .set
+            .get(id)
+            .cloned()
+            .ok_or_else(|| SpanError::NotFound(id.to_owned()))?;
         if !self.labels.contains(&label) {
             return Err(SpanError::UnknownLabel(label).into());
         }
         if old.label == label {
-            let s = format!("{} is already {}", quoted(&old.quote), self.label_name(&label));
+            let s = format!(
+                "{} is already {}",
+                quoted(&old.quote),
+                self.label_name(&label)
+            );
             return Ok(Self::noop(s));
         }
-        let summary = format!("Relabelled {} as {}", quoted(&old.quote), self.label_name(&label));
-        let new = Annotation { label, modified: now, ..old.clone() };
+        let summary = format!(
+            "Relabelled {} as {}",
+            quoted(&old.quote),
+            self.label_name(&label)
+        );
+        let new = Annotation {
+            label,
+            modified: now,
+            ..old.clone()
+        };
         self.modify(old, new, summary)
     }
 
     fn edit_note(&mut self, id: &str, note: String, now: Timestamp) -> Result<Change, CoreError> {
-        let old = self.set.get(id).cloned().ok_or_else(|| SpanError::NotFound(id.to_owned()))?;
+        let old = self
+            .set
+            .get(id)
+            .cloned()
+            .ok_or_else(|| SpanError::NotFound(id.to_owned()))?;
         if old.note == note {
-            return Ok(Self::noop(format!("The note on {} is unchanged", quoted(&old.quote))));
+            return Ok(Self::noop(format!(
+                "The note on {} is unchanged",
+                quoted(&old.quote)
+            )));
         }
         let summary = format!("Edited the note on {}", quoted(&old.quote));
-        let new = Annotation { note, modified: now, ..old.clone() };
+        let new = Annotation {
+            note,
+            modified: now,
+            ..old.clone()
+        };
         self.modify(old, new, summary)
     }
 
@@ -436,7 +525,11 @@ impl Session {
         let mut errors = Vec::new();
         let mut stats = ImportStats::default();
         for (index, a) in incoming.into_iter().enumerate() {
-            let fail = |error| InvalidAnnotation { index, id: a.id.clone(), error };
+            let fail = |error| InvalidAnnotation {
+                index,
+                id: a.id.clone(),
+                error,
+            };
             if let Err(e) = self.check_import(&a) {
                 errors.push(fail(e));
                 continue;
@@ -453,7 +546,11 @@ impl Session {
                     }
                     match self.set.replace(&self.doc, a.clone()) {
                         Ok(old) => {
-                            edits.push(Edit { id: a.id.clone(), before: Some(old), after: Some(a) });
+                            edits.push(Edit {
+                                id: a.id.clone(),
+                                before: Some(old),
+                                after: Some(a),
+                            });
                             stats.updated += 1;
                         }
                         Err(e) => errors.push(fail(e)),
@@ -463,7 +560,11 @@ impl Session {
                 None if clash => stats.skipped_duplicates += 1,
                 None => match self.set.insert(&self.doc, a.clone()) {
                     Ok(()) => {
-                        edits.push(Edit { id: a.id.clone(), before: None, after: Some(a) });
+                        edits.push(Edit {
+                            id: a.id.clone(),
+                            before: None,
+                            after: Some(a),
+                        });
                         stats.added += 1;
                     }
                     Err(e) => errors.push(fail(e)),
@@ -475,7 +576,10 @@ impl Session {
             summary.push_str(&format!(", {} already present", stats.unchanged));
         }
         if stats.skipped_duplicates > 0 {
-            summary.push_str(&format!(", {} duplicates skipped", stats.skipped_duplicates));
+            summary.push_str(&format!(
+                ", {} duplicates skipped",
+                stats.skipped_duplicates
+            ));
         }
         self.finish_import(edits, errors, stats, summary)
     }
@@ -495,7 +599,11 @@ impl Session {
                 Ok(()) => {
                     wanted.insert(a.id.clone(), a.clone());
                 }
-                Err(error) => errors.push(InvalidAnnotation { index, id: a.id.clone(), error }),
+                Err(error) => errors.push(InvalidAnnotation {
+                    index,
+                    id: a.id.clone(),
+                    error,
+                }),
             }
         }
         if !errors.is_empty() {
@@ -517,7 +625,11 @@ impl Session {
                     }
                     if let Some(old) = self.set.remove(&cur.id) {
                         taken_out.insert(cur.id.clone());
-                        edits.push(Edit { id: cur.id.clone(), before: Some(old), after: None });
+                        edits.push(Edit {
+                            id: cur.id.clone(),
+                            before: Some(old),
+                            after: None,
+                        });
                     }
                 }
             }
@@ -531,9 +643,17 @@ impl Session {
                     if !taken_out.contains(&a.id) {
                         stats.added += 1;
                     }
-                    edits.push(Edit { id: a.id.clone(), before: None, after: Some(a) });
+                    edits.push(Edit {
+                        id: a.id.clone(),
+                        before: None,
+                        after: Some(a),
+                    });
                 }
-                Err(error) => errors.push(InvalidAnnotation { index, id: a.id.clone(), error }),
+                Err(error) => errors.push(InvalidAnnotation {
+                    index,
+                    id: a.id.clone(),
+                    error,
+                }),
             }
         }
         let summary = format!(

@@ -85,7 +85,11 @@ pub enum SpanError {
         end: usize,
     },
     /// The stored quote is not the document text at the span.
-    #[error("the quote {:?} does not match the document text {:?} at {start}..{end}", short(found), short(expected))]
+    #[error(
+        "the quote {:?} does not match the document text {:?} at {start}..{end}",
+        short(found),
+        short(expected)
+    )]
     QuoteMismatch {
         /// Start.
         start: usize,
@@ -280,7 +284,11 @@ impl AnnotationSet {
             return Err(SpanError::Empty { start });
         }
         if end > self.len_chars {
-            return Err(SpanError::OutOfRange { start, end, len: self.len_chars });
+            return Err(SpanError::OutOfRange {
+                start,
+                end,
+                len: self.len_chars,
+            });
         }
         if overlapping(&self.blocks, start, end).is_empty() {
             return Err(SpanError::OutsideBlocks { start, end });
@@ -349,7 +357,9 @@ impl AnnotationSet {
                 });
             }
         }
-        let old = self.unlink(&a.id).ok_or_else(|| SpanError::NotFound(a.id.clone()))?;
+        let old = self
+            .unlink(&a.id)
+            .ok_or_else(|| SpanError::NotFound(a.id.clone()))?;
         let before = self.touched_blocks(&old);
         let after = self.touched_blocks(&a);
         self.link(a);
@@ -368,7 +378,8 @@ impl AnnotationSet {
             }
         }
         self.order.insert(key);
-        self.by_span.insert((a.start, a.end, a.label.clone()), a.id.clone());
+        self.by_span
+            .insert((a.start, a.end, a.label.clone()), a.id.clone());
         *self.label_counts.entry(a.label.clone()).or_insert(0) += 1;
         self.by_id.insert(a.id.clone(), a);
     }
@@ -415,8 +426,16 @@ impl AnnotationSet {
     pub fn assert_invariants(&self, doc: &Document) {
         assert_eq!(self.doc_id, doc.id(), "document id");
         assert_eq!(self.blocks, doc.blocks(), "blocks");
-        assert_eq!(self.per_block.len(), self.blocks.len(), "per-block index length");
-        assert_eq!(self.block_revs.len(), self.blocks.len(), "block revisions length");
+        assert_eq!(
+            self.per_block.len(),
+            self.blocks.len(),
+            "per-block index length"
+        );
+        assert_eq!(
+            self.block_revs.len(),
+            self.blocks.len(),
+            "block revisions length"
+        );
         assert_eq!(self.order.len(), self.by_id.len(), "order index size");
         assert_eq!(self.by_span.len(), self.by_id.len(), "span index size");
         let mut per_block_total = 0;
@@ -515,13 +534,31 @@ mod tests {
         let cases = [
             (ann(&d, "", 0, 5, "x"), SpanError::EmptyId),
             (ann(&d, "e", 3, 3, "x"), SpanError::Empty { start: 3 }),
-            (ann(&d, "r", 5, 3, "x"), SpanError::Reversed { start: 5, end: 3 }),
-            (ann(&d, "o", 0, n + 1, "x"), SpanError::OutOfRange { start: 0, end: n + 1, len: n }),
-            (ann(&d, "g", 11, 13, "x"), SpanError::OutsideBlocks { start: 11, end: 13 }),
+            (
+                ann(&d, "r", 5, 3, "x"),
+                SpanError::Reversed { start: 5, end: 3 },
+            ),
+            (
+                ann(&d, "o", 0, n + 1, "x"),
+                SpanError::OutOfRange {
+                    start: 0,
+                    end: n + 1,
+                    len: n,
+                },
+            ),
+            (
+                ann(&d, "g", 11, 13, "x"),
+                SpanError::OutsideBlocks { start: 11, end: 13 },
+            ),
             (ann(&d, "a", 6, 11, "x"), SpanError::DuplicateId("a".into())),
             (
                 ann(&d, "dup", 0, 5, "person"),
-                SpanError::DuplicateSpan { start: 0, end: 5, label: "person".into(), existing: "a".into() },
+                SpanError::DuplicateSpan {
+                    start: 0,
+                    end: 5,
+                    label: "person".into(),
+                    existing: "a".into(),
+                },
             ),
         ];
         for (a, e) in cases {
@@ -529,9 +566,15 @@ mod tests {
         }
         let mut bad = ann(&d, "q", 0, 5, "x");
         bad.quote = "Bob".into();
-        assert!(matches!(s.insert(&d, bad), Err(SpanError::QuoteMismatch { .. })));
+        assert!(matches!(
+            s.insert(&d, bad),
+            Err(SpanError::QuoteMismatch { .. })
+        ));
         let other = Document::from_plain_text("Alice Smith\n\nsomething else entirely");
-        assert_eq!(s.insert(&other, ann(&other, "w", 0, 5, "x")), Err(SpanError::WrongDocument));
+        assert_eq!(
+            s.insert(&other, ann(&other, "w", 0, 5, "x")),
+            Err(SpanError::WrongDocument)
+        );
         // Same range, other label: allowed (overlap).
         s.insert(&d, ann(&d, "b", 0, 5, "claim")).unwrap();
         s.assert_invariants(&d);
@@ -578,7 +621,10 @@ mod tests {
         let mut s = AnnotationSet::new(&d);
         s.insert(&d, ann(&d, "a", 0, 5, "person")).unwrap();
         s.insert(&d, ann(&d, "b", 0, 5, "claim")).unwrap();
-        assert_eq!(s.replace(&d, ann(&d, "z", 0, 5, "person")), Err(SpanError::NotFound("z".into())));
+        assert_eq!(
+            s.replace(&d, ann(&d, "z", 0, 5, "person")),
+            Err(SpanError::NotFound("z".into()))
+        );
         assert!(matches!(
             s.replace(&d, ann(&d, "b", 0, 5, "person")),
             Err(SpanError::DuplicateSpan { .. })
@@ -601,7 +647,10 @@ mod tests {
         let ids: Vec<_> = s.covering(9).iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, ["outer", "mid"]);
         assert!(s.covering(usize::MAX).is_empty());
-        assert_eq!(s.find_span(6, 11, "person").map(|a| a.id.as_str()), Some("mid"));
+        assert_eq!(
+            s.find_span(6, 11, "person").map(|a| a.id.as_str()),
+            Some("mid")
+        );
         assert!(s.find_span(6, 11, "claim").is_none());
     }
 
