@@ -1,1 +1,3 @@
 //! File formats. `v1` is both the export and the unit of storage.
+
+pub mod v1;

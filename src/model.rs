@@ -1,0 +1,575 @@
+//! The application model: everything the UI does, as plain Rust.
+//!
+//! The Yew shell owns one [`AppModel`], forwards user intents to it and
+//! renders what it exposes; browser specifics (selection, files, timers,
+//! focus) stay in the shell. Storage goes through the [`KeyValue`] trait,
+//! so this whole module — saving, restoring, imports, merges, alerts — is
+//! tested natively.
+
+use std::rc::Rc;
+
+use crate::core::segments::segments;
+use crate::core::session::{Action, Change, CoreError, ImportMode, Session};
+use crate::core::{Annotation, Document, LabelSet, Timestamp};
+use crate::format::v1;
+use crate::store::{self, DocSummary, KeyValue, KvError, Loaded};
+
+/// The article shown on first start (the seed article, shipped under www/).
+pub const DEFAULT_ARTICLE: &str = include_str!("../www/default-article.txt");
+
+/// Largest file accepted for import or opening, checked before reading.
+pub const MAX_FILE_BYTES: u64 = v1::MAX_BYTES as u64;
+
+/// What a highlight needs to render.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MarkInfo {
+    /// Annotation id.
+    pub id: Rc<str>,
+    /// Label id.
+    pub label: Rc<str>,
+    /// Whether this piece holds the annotation's first character (the
+    /// piece that takes the tab stop).
+    pub first: bool,
+    /// Tooltip: label name and note.
+    pub title: Rc<str>,
+}
+
+/// A run of text with the highlights covering it, outermost first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Piece {
+    /// The text.
+    pub text: String,
+    /// Covering highlights, outermost first.
+    pub marks: Vec<MarkInfo>,
+}
+
+/// One block ready to render.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockView {
+    /// Block index.
+    pub index: usize,
+    /// The title block (rendered as a heading).
+    pub heading: bool,
+    /// Its text split by highlight coverage.
+    pub pieces: Vec<Piece>,
+}
+
+/// How bad an alert is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlertKind {
+    /// Something failed.
+    Error,
+    /// For information.
+    Notice,
+}
+
+/// A message for the `role="alert"` region.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alert {
+    /// For dismissing.
+    pub id: u64,
+    /// Error or notice.
+    pub kind: AlertKind,
+    /// Plain words.
+    pub text: String,
+    /// A backup the user can download, if the alert is about one.
+    pub backup_key: Option<String>,
+}
+
+/// An import waiting for the user to choose merge or replace.
+#[derive(Debug)]
+pub struct PendingImport {
+    /// The parsed file.
+    pub file: v1::V1File,
+    /// How many annotations the document has now.
+    pub existing: usize,
+}
+
+/// Whether changes reach storage.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum SaveState {
+    /// Everything is saved.
+    #[default]
+    Saved,
+    /// Changes wait for the debounce timer.
+    Pending,
+    /// The last save failed; changes live in memory only.
+    Failing(String),
+    /// The stored value was written by a newer Surligneur; this document is
+    /// not saved so that it is not overwritten.
+    Blocked(String),
+}
+
+/// The whole app state.
+pub struct AppModel {
+    kv: Rc<dyn KeyValue>,
+    session: Session,
+    views: Vec<Rc<BlockView>>,
+    docs: Vec<DocSummary>,
+    alerts: Vec<Alert>,
+    next_alert: u64,
+    save: SaveState,
+    pending_import: Option<PendingImport>,
+    rev: u64,
+}
+
+impl AppModel {
+    /// Start: open the document used last (or the default article) and
+    /// restore its annotations. Storage problems become alerts, never
+    /// failures.
+    pub fn boot(kv: Rc<dyn KeyValue>, storage_problem: Option<KvError>, now: Timestamp) -> Self {
+        let default_doc = Document::from_plain_text(DEFAULT_ARTICLE);
+        let session = Session::new(default_doc, LabelSet::default());
+        let mut m = AppModel {
+            kv,
+            views: Vec::new(),
+            session,
+            docs: Vec::new(),
+            alerts: Vec::new(),
+            next_alert: 0,
+            save: SaveState::Saved,
+            pending_import: None,
+            rev: 0,
+        };
+        if let Some(e) = storage_problem {
+            m.save = SaveState::Failing(e.to_string());
+            m.alert(
+                AlertKind::Error,
+                format!("Changes are not being saved: {e}. Your work stays in this tab; use Export to keep a copy."),
+            );
+        }
+        let current = store::current(&*m.kv).ok().flatten();
+        let default_id = m.session.doc().id().to_owned();
+        let wanted = current.unwrap_or(default_id.clone());
+        if !m.open_stored(&wanted, now) && wanted != default_id {
+            m.open_stored(&default_id, now);
+        }
+        m.refresh_docs();
+        m
+    }
+
+    // ----- reading -------------------------------------------------------
+
+    /// The session (document, labels, annotations, history).
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+    /// The document.
+    pub fn doc(&self) -> &Document {
+        self.session.doc()
+    }
+    /// Render data of every block, shared so unchanged blocks compare equal
+    /// by pointer.
+    pub fn views(&self) -> &[Rc<BlockView>] {
+        &self.views
+    }
+    /// The documents menu.
+    pub fn docs(&self) -> &[DocSummary] {
+        &self.docs
+    }
+    /// Alerts, oldest first.
+    pub fn alerts(&self) -> &[Alert] {
+        &self.alerts
+    }
+    /// Whether changes are being saved.
+    pub fn save_state(&self) -> &SaveState {
+        &self.save
+    }
+    /// An import waiting for merge-or-replace.
+    pub fn pending_import(&self) -> Option<&PendingImport> {
+        self.pending_import.as_ref()
+    }
+    /// Incremented by every change of what is shown.
+    pub fn rev(&self) -> u64 {
+        self.rev
+    }
+
+    // ----- alerts --------------------------------------------------------
+
+    /// Show a message.
+    pub fn alert(&mut self, kind: AlertKind, text: impl Into<String>) -> u64 {
+        self.next_alert += 1;
+        let id = self.next_alert;
+        self.alerts.push(Alert { id, kind, text: text.into(), backup_key: None });
+        // Keep the region short: the oldest notices go first.
+        if self.alerts.len() > 5 {
+            if let Some(i) = self.alerts.iter().position(|a| a.kind == AlertKind::Notice) {
+                self.alerts.remove(i);
+            }
+        }
+        self.rev += 1;
+        id
+    }
+
+    /// Dismiss a message.
+    pub fn dismiss(&mut self, id: u64) {
+        self.alerts.retain(|a| a.id != id);
+        self.rev += 1;
+    }
+
+    // ----- editing -------------------------------------------------------
+
+    /// Apply an edit; re-render only the blocks it touched. Refusals
+    /// (duplicate, unknown id…) become notices; an empty undo stack or a
+    /// blank selection is silently nothing. Returns what changed.
+    pub fn apply_change(&mut self, action: Action) -> Option<Change> {
+        match self.session.apply(action) {
+            Ok(change) => {
+                if change.is_noop() {
+                    return None;
+                }
+                for &b in &change.touched_blocks {
+                    if let (Some(v), Some(slot)) = (build_view(&self.session, b), self.views.get_mut(b)) {
+                        *slot = Rc::new(v);
+                    }
+                }
+                self.mark_dirty();
+                Some(change)
+            }
+            Err(
+                CoreError::NothingToUndo
+                | CoreError::NothingToRedo
+                | CoreError::EmptySelection
+                | CoreError::BlankSelection,
+            ) => None,
+            Err(e) => {
+                self.alert(AlertKind::Notice, format!("Not done: {e}."));
+                None
+            }
+        }
+    }
+
+    /// [`AppModel::apply_change`], reporting only whether anything changed.
+    pub fn apply(&mut self, action: Action) -> bool {
+        self.apply_change(action).is_some()
+    }
+
+    fn mark_dirty(&mut self) {
+        // Failing stays failing (and blocked stays blocked) until a save
+        // succeeds.
+        if self.save == SaveState::Saved {
+            self.save = SaveState::Pending;
+        }
+        self.rev += 1;
+    }
+
+    /// Whether there are changes not yet in storage.
+    pub fn is_dirty(&self) -> bool {
+        matches!(self.save, SaveState::Pending | SaveState::Failing(_))
+    }
+
+    /// Write the current document to storage now. Failures keep the work in
+    /// memory and say so once; success after a failure says so too.
+    pub fn save_now(&mut self) {
+        if matches!(self.save, SaveState::Blocked(_)) || !self.is_dirty() {
+            return;
+        }
+        let s = &self.session;
+        match store::save(&*self.kv, s.doc(), s.labels(), s.annotations().iter()) {
+            Ok(_) => {
+                let was_failing = matches!(self.save, SaveState::Failing(_));
+                self.save = SaveState::Saved;
+                let _ = store::set_current(&*self.kv, self.session.doc().id());
+                if was_failing {
+                    self.alert(AlertKind::Notice, "Saving works again: all your changes are saved.");
+                }
+                self.refresh_docs();
+            }
+            Err(e) => {
+                let first = !matches!(self.save, SaveState::Failing(_));
+                self.save = SaveState::Failing(e.to_string());
+                if first {
+                    self.alert(
+                        AlertKind::Error,
+                        format!("Changes are not being saved: {e}. Nothing is lost while this tab stays open; use Export to keep a copy. Surligneur will keep trying."),
+                    );
+                }
+            }
+        }
+        self.rev += 1;
+    }
+
+    // ----- documents -----------------------------------------------------
+
+    /// Open a stored document by id (or the default article). Returns
+    /// false if there is no such document.
+    pub fn switch_to(&mut self, doc_id: &str, now: Timestamp) -> bool {
+        self.save_now();
+        let ok = self.open_stored(doc_id, now);
+        self.refresh_docs();
+        ok
+    }
+
+    fn open_stored(&mut self, doc_id: &str, now: Timestamp) -> bool {
+        let loaded = match store::load(&*self.kv, doc_id, now.millis()) {
+            Ok(l) => l,
+            Err(e) => {
+                self.save = SaveState::Failing(e.to_string());
+                Loaded::Missing
+            }
+        };
+        match loaded {
+            Loaded::Restored(file) => {
+                let v1::V1File { document, labels, annotations } = file;
+                match Session::with_annotations(document, labels, annotations) {
+                    Ok(s) => self.install(s),
+                    Err(e) => {
+                        self.alert(AlertKind::Error, format!("A stored document could not be restored: {e}"));
+                        return false;
+                    }
+                }
+                true
+            }
+            Loaded::Missing => {
+                let default_doc = Document::from_plain_text(DEFAULT_ARTICLE);
+                if default_doc.id() == doc_id {
+                    self.install(Session::new(default_doc, LabelSet::default()));
+                    true
+                } else {
+                    false
+                }
+            }
+            Loaded::Unreadable { backup_key, reason } => {
+                let default_doc = Document::from_plain_text(DEFAULT_ARTICLE);
+                let is_default = default_doc.id() == doc_id;
+                if is_default {
+                    self.install(Session::new(default_doc, LabelSet::default()));
+                }
+                let id = self.alert(
+                    AlertKind::Error,
+                    format!("Saved annotations could not be read ({reason}). The stored copy was kept as a backup you can download; nothing was deleted."),
+                );
+                if let Some(a) = self.alerts.iter_mut().find(|a| a.id == id) {
+                    a.backup_key = Some(backup_key);
+                }
+                is_default
+            }
+            Loaded::Newer { reason } => {
+                self.alert(
+                    AlertKind::Error,
+                    format!("This document was saved by a newer Surligneur ({reason}). It was left untouched; update Surligneur to open it."),
+                );
+                let default_doc = Document::from_plain_text(DEFAULT_ARTICLE);
+                if default_doc.id() == doc_id {
+                    self.install(Session::new(default_doc, LabelSet::default()));
+                    self.save = SaveState::Blocked(reason);
+                    true
+                } else {
+                    false
+                }
+            }
+        }
+    }
+
+    fn install(&mut self, session: Session) {
+        self.session = session;
+        self.views = (0..self.session.doc().blocks().len())
+            .filter_map(|b| build_view(&self.session, b).map(Rc::new))
+            .collect();
+        self.save = match self.save {
+            SaveState::Failing(ref e) => SaveState::Failing(e.clone()),
+            _ => SaveState::Saved,
+        };
+        self.pending_import = None;
+        let _ = store::set_current(&*self.kv, self.session.doc().id());
+        self.rev += 1;
+    }
+
+    fn refresh_docs(&mut self) {
+        let mut docs = store::list(&*self.kv).unwrap_or_default();
+        let default_doc = Document::from_plain_text(DEFAULT_ARTICLE);
+        for d in [self.session.doc(), &default_doc] {
+            if !docs.iter().any(|s| s.id == d.id()) {
+                let count = if d.id() == self.session.doc().id() { self.session.annotations().len() } else { 0 };
+                docs.push(DocSummary { id: d.id().to_owned(), title: d.title().to_owned(), count });
+            }
+        }
+        if let Some(cur) = docs.iter_mut().find(|s| s.id == self.session.doc().id()) {
+            cur.count = self.session.annotations().len();
+        }
+        docs.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.id.cmp(&b.id)));
+        self.docs = docs;
+        self.rev += 1;
+    }
+
+    /// Open an article the user chose or pasted (.txt / .md): first line is
+    /// the title. An article already stored reopens with its annotations.
+    pub fn open_article(&mut self, bytes: &[u8], now: Timestamp) {
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            self.alert(AlertKind::Error, format!("This file is too large to open (the limit is {} MB).", MAX_FILE_BYTES / 1_048_576));
+            return;
+        }
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            self.alert(AlertKind::Error, "This file is not text (it is not valid UTF-8): open a .txt or .md file.");
+            return;
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.trim().is_empty() {
+            self.alert(AlertKind::Error, "This file is empty: there is nothing to annotate.");
+            return;
+        }
+        self.save_now();
+        let doc = Document::from_plain_text(text);
+        let id = doc.id().to_owned();
+        if !self.open_stored(&id, now) {
+            self.install(Session::new(doc, LabelSet::default()));
+            self.save = SaveState::Pending;
+            self.save_now();
+        }
+        let title = self.doc().title().to_owned();
+        self.alert(AlertKind::Notice, format!("Opened “{title}”."));
+        self.refresh_docs();
+    }
+
+    // ----- import / export -----------------------------------------------
+
+    /// The current document as a v1 file: (file name, JSON).
+    pub fn export(&self) -> (String, String) {
+        let s = &self.session;
+        let json = v1::to_json(s.doc(), s.labels(), s.annotations().iter());
+        (format!("{}.surligneur.json", slug(s.doc().title())), json)
+    }
+
+    /// Import a v1 file. A bad file changes nothing and says why. A file for
+    /// a document that already has annotations waits for
+    /// [`AppModel::resolve_import`]; otherwise it opens at once.
+    pub fn import(&mut self, bytes: &[u8], now: Timestamp) {
+        let file = match v1::parse(bytes) {
+            Ok(f) => f,
+            Err(e) => {
+                self.alert(AlertKind::Error, format!("This file could not be imported: {e} Nothing was changed."));
+                return;
+            }
+        };
+        let id = file.document.id().to_owned();
+        if id != self.session.doc().id() {
+            self.save_now();
+            if !self.open_stored(&id, now) {
+                // A new document: nothing to merge with.
+                let v1::V1File { document, labels, annotations } = file;
+                let n = annotations.len();
+                match Session::with_annotations(document, labels, annotations) {
+                    Ok(s) => {
+                        self.install(s);
+                        self.save = SaveState::Pending;
+                        self.save_now();
+                        self.alert(AlertKind::Notice, format!("Imported “{}” with {n} annotations.", self.doc().title()));
+                    }
+                    Err(e) => {
+                        self.alert(AlertKind::Error, format!("This file could not be imported: {e} Nothing was changed."));
+                    }
+                }
+                self.refresh_docs();
+                return;
+            }
+        }
+        let existing = self.session.annotations().len();
+        if existing == 0 {
+            self.pending_import = Some(PendingImport { file, existing });
+            self.resolve_import(Some(ImportMode::Replace));
+        } else {
+            self.pending_import = Some(PendingImport { file, existing });
+            self.rev += 1;
+        }
+    }
+
+    /// Finish a pending import: merge, replace, or (None) cancel.
+    pub fn resolve_import(&mut self, mode: Option<ImportMode>) {
+        let Some(p) = self.pending_import.take() else { return };
+        self.rev += 1;
+        let Some(mode) = mode else {
+            self.alert(AlertKind::Notice, "Import cancelled: nothing was changed.");
+            return;
+        };
+        let n = p.file.annotations.len();
+        match self.apply_change(Action::Import { annotations: p.file.annotations, mode }) {
+            Some(Change { import: Some(st), .. }) => {
+                let text = match mode {
+                    ImportMode::Merge => format!(
+                        "Merged {n} imported annotations: {} added, {} updated, {} already here, {} duplicates skipped (undo with Ctrl+Z).",
+                        st.added, st.updated, st.unchanged, st.skipped_duplicates
+                    ),
+                    ImportMode::Replace => format!(
+                        "Replaced {} annotations with the file's {n} (undo with Ctrl+Z).",
+                        st.removed
+                    ),
+                };
+                self.alert(AlertKind::Notice, text);
+            }
+            Some(_) => {}
+            None if n == 0 => {
+                self.alert(AlertKind::Notice, "The file has no annotations: nothing to import.");
+            }
+            None => {}
+        }
+        self.refresh_docs();
+    }
+
+    /// Another tab saved `key`: merge its annotations into ours (union by
+    /// id, newer `modified` wins) so neither tab erases the other's work.
+    pub fn external_change(&mut self, key: &str, value: Option<&str>) {
+        if store::doc_id_of_key(key) != Some(self.session.doc().id()) {
+            if key.starts_with(store::PREFIX) {
+                self.refresh_docs();
+            }
+            return;
+        }
+        let Some(value) = value else { return };
+        let Ok(file) = v1::parse_str(value) else { return };
+        if file.document.id() != self.session.doc().id() {
+            return;
+        }
+        self.apply(Action::Import { annotations: file.annotations, mode: ImportMode::Merge });
+        self.refresh_docs();
+    }
+}
+
+/// A file name for a title: lowercase letters and digits (accents kept)
+/// joined by `-`, at most 60 characters; `document` if nothing is left.
+pub fn slug(title: &str) -> String {
+    let mut out = String::new();
+    for word in title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    let out: String = out.chars().take(60).collect();
+    let out = out.trim_end_matches('-').to_owned();
+    if out.is_empty() { "document".to_owned() } else { out }
+}
+
+/// The first code point of `a` that is inside a block (an imported span
+/// may start in the whitespace between blocks).
+fn first_char_shown(doc: &Document, a: &Annotation) -> usize {
+    let first_block = doc.blocks_overlapping(a.start, a.end).start;
+    doc.blocks().get(first_block).map_or(a.start, |b| b.start.max(a.start))
+}
+
+/// Build the render data of block `b` from the core's segmentation.
+pub fn build_view(session: &Session, b: usize) -> Option<BlockView> {
+    let doc = session.doc();
+    let set = session.annotations();
+    let labels = session.labels();
+    let mut pieces = Vec::new();
+    for seg in segments(doc, set, b) {
+        let text = doc.slice(seg.start, seg.end)?.to_owned();
+        let marks = seg
+            .ids
+            .iter()
+            .filter_map(|id| set.get(id))
+            .map(|a: &Annotation| {
+                let name = labels.get(&a.label).map(|l| l.name.as_str()).unwrap_or(&a.label);
+                let title = if a.note.is_empty() { name.to_owned() } else { format!("{name}: {}", a.note) };
+                MarkInfo {
+                    id: Rc::from(a.id.as_str()),
+                    label: Rc::from(a.label.as_str()),
+                    first: seg.start == first_char_shown(doc, a),
+                    title: Rc::from(title.as_str()),
+                }
+            })
+            .collect();
+        pieces.push(Piece { text, marks });
+    }
+    Some(BlockView { index: b, heading: b == 0, pieces })
+}

@@ -1,0 +1,217 @@
+//! The application model, natively: saving, restoring, imports, merges,
+//! storage faults. The browser tests drive the same model through the DOM.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::rc::Rc;
+
+use surligneur::core::session::{Action, ImportMode};
+use surligneur::core::{Annotation, Document, LabelSet, Timestamp};
+use surligneur::format::v1;
+use surligneur::model::{slug, AlertKind, AppModel, SaveState, DEFAULT_ARTICLE};
+use surligneur::store::{self, KeyValue, KvError, MemoryKv};
+
+fn t(ms: i64) -> Timestamp {
+    Timestamp::from_millis(1_700_000_000_000 + ms)
+}
+
+fn boot(kv: &Rc<MemoryKv>) -> AppModel {
+    AppModel::boot(kv.clone(), None, t(0))
+}
+
+fn find(text: &str, needle: &str) -> (usize, usize) {
+    let b = text.find(needle).expect("needle");
+    let s = text[..b].chars().count();
+    (s, s + needle.chars().count())
+}
+
+fn add(m: &mut AppModel, needle: &str, label: &str, id: &str) {
+    let (start, end) = find(DEFAULT_ARTICLE, needle);
+    assert!(m.apply(Action::Add { id: id.into(), start, end, label: label.into(), now: t(1) }));
+}
+
+#[test]
+fn first_start_opens_the_default_article() {
+    let kv = Rc::new(MemoryKv::default());
+    let m = boot(&kv);
+    assert_eq!(m.doc().title(), "Patrick Starck cède la présidence de Cloudwatt");
+    assert_eq!(m.doc().text(), DEFAULT_ARTICLE);
+    assert_eq!(m.docs().len(), 1);
+    assert!(m.alerts().is_empty());
+}
+
+#[test]
+fn changes_are_saved_and_restored_on_reboot() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut m = boot(&kv);
+    add(&mut m, "Patrick Starck", "person", "p1");
+    add(&mut m, "Cloudwatt", "organisation", "o1");
+    assert_eq!(m.save_state(), &SaveState::Pending);
+    m.save_now();
+    assert_eq!(m.save_state(), &SaveState::Saved);
+    let m2 = boot(&kv);
+    let a: Vec<&Annotation> = m.session().annotations().iter().collect();
+    let b: Vec<&Annotation> = m2.session().annotations().iter().collect();
+    assert_eq!(a, b);
+    assert_eq!(m2.docs()[0].count, 2);
+}
+
+#[test]
+fn only_touched_blocks_get_new_views() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut m = boot(&kv);
+    let before: Vec<_> = m.views().to_vec();
+    add(&mut m, "Orange", "organisation", "o1");
+    let changed: Vec<usize> =
+        before.iter().zip(m.views()).enumerate().filter(|(_, (a, b))| !Rc::ptr_eq(a, b)).map(|(i, _)| i).collect();
+    let (s, _) = find(DEFAULT_ARTICLE, "Orange");
+    assert_eq!(changed, vec![m.doc().block_at_or_after(s).unwrap()]);
+}
+
+#[test]
+fn corrupt_stored_value_is_backed_up_not_lost() {
+    let kv = Rc::new(MemoryKv::default());
+    let id = Document::from_plain_text(DEFAULT_ARTICLE).id().to_owned();
+    kv.set(&store::doc_key(&id), "{ garbage").unwrap();
+    let mut m = boot(&kv);
+    let alert = m.alerts().iter().find(|a| a.kind == AlertKind::Error).expect("an alert");
+    let backup = alert.backup_key.clone().expect("backup offered");
+    assert_eq!(kv.get(&backup).unwrap().as_deref(), Some("{ garbage"));
+    // Work goes on, and saving now writes a valid value; the backup stays.
+    add(&mut m, "Orange", "organisation", "o1");
+    m.save_now();
+    assert!(v1::parse_str(&kv.get(&store::doc_key(&id)).unwrap().unwrap()).is_ok());
+    assert_eq!(kv.get(&backup).unwrap().as_deref(), Some("{ garbage"));
+}
+
+#[test]
+fn a_value_from_a_newer_version_is_left_untouched() {
+    let kv = Rc::new(MemoryKv::default());
+    let doc = Document::from_plain_text(DEFAULT_ARTICLE);
+    let newer = v1::to_json(&doc, &LabelSet::default(), []).replace("\"version\": 1", "\"version\": 9");
+    assert!(newer.contains("\"version\": 9"));
+    kv.set(&store::doc_key(doc.id()), &newer).unwrap();
+    let mut m = boot(&kv);
+    assert!(m.alerts().iter().any(|a| a.text.contains("newer")));
+    add(&mut m, "Orange", "organisation", "o1");
+    m.save_now();
+    assert_eq!(kv.get(&store::doc_key(doc.id())).unwrap().as_deref(), Some(newer.as_str()));
+}
+
+fn full() -> KvError {
+    KvError::QuotaExceeded
+}
+
+#[test]
+fn quota_exceeded_keeps_work_in_memory_then_saves_when_possible() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut m = boot(&kv);
+    kv.fail_writes.set(Some(full));
+    add(&mut m, "Orange", "organisation", "o1");
+    m.save_now();
+    assert!(matches!(m.save_state(), SaveState::Failing(_)));
+    assert!(m.alerts().iter().any(|a| a.text.contains("not being saved")));
+    assert_eq!(m.session().annotations().len(), 1, "nothing dropped");
+    add(&mut m, "Thalès", "organisation", "o2");
+    kv.fail_writes.set(None);
+    m.save_now();
+    assert_eq!(m.save_state(), &SaveState::Saved);
+    assert!(m.alerts().iter().any(|a| a.text.contains("works again")));
+    assert_eq!(boot(&kv).session().annotations().len(), 2);
+}
+
+#[test]
+fn import_of_a_bad_file_changes_nothing() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut m = boot(&kv);
+    add(&mut m, "Orange", "organisation", "o1");
+    for bad in [&b""[..], b"{", b"\xff\xfe", br#"{"format":"other"}"#] {
+        m.import(bad, t(5));
+        assert_eq!(m.session().annotations().len(), 1);
+    }
+    assert_eq!(m.alerts().iter().filter(|a| a.kind == AlertKind::Error).count().min(4), 4);
+}
+
+fn file_with(ids: &[(&str, &str, &str, i64)]) -> Vec<u8> {
+    let doc = Document::from_plain_text(DEFAULT_ARTICLE);
+    let anns: Vec<Annotation> = ids
+        .iter()
+        .map(|&(id, needle, label, modified)| {
+            let (start, end) = find(DEFAULT_ARTICLE, needle);
+            Annotation {
+                id: id.into(),
+                start,
+                end,
+                label: label.into(),
+                quote: needle.into(),
+                note: String::new(),
+                created: t(0),
+                modified: t(modified),
+            }
+        })
+        .collect();
+    v1::to_json(&doc, &LabelSet::default(), anns.iter()).into_bytes()
+}
+
+#[test]
+fn import_onto_annotations_waits_for_a_choice() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut m = boot(&kv);
+    add(&mut m, "Orange", "organisation", "o1");
+    m.import(&file_with(&[("x", "Thalès", "organisation", 10)]), t(5));
+    assert!(m.pending_import().is_some());
+    assert_eq!(m.session().annotations().len(), 1);
+    m.resolve_import(None);
+    assert_eq!(m.session().annotations().len(), 1);
+    m.import(&file_with(&[("x", "Thalès", "organisation", 10)]), t(5));
+    m.resolve_import(Some(ImportMode::Merge));
+    assert_eq!(m.session().annotations().len(), 2);
+    m.import(&file_with(&[("x", "Thalès", "claim", 20)]), t(5));
+    m.resolve_import(Some(ImportMode::Replace));
+    let labels: Vec<&str> = m.session().annotations().iter().map(|a| a.label.as_str()).collect();
+    assert_eq!(labels, vec!["claim"]);
+}
+
+#[test]
+fn another_tabs_save_is_merged_not_lost() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut a = boot(&kv);
+    let mut b = boot(&kv);
+    add(&mut a, "Orange", "organisation", "from-a");
+    a.save_now();
+    add(&mut b, "Thalès", "organisation", "from-b");
+    let key = store::doc_key(a.doc().id());
+    let value = kv.get(&key).unwrap();
+    b.external_change(&key, value.as_deref());
+    assert_eq!(b.session().annotations().len(), 2);
+    b.save_now();
+    let value = kv.get(&key).unwrap();
+    a.external_change(&key, value.as_deref());
+    assert_eq!(a.session().annotations().len(), 2);
+}
+
+#[test]
+fn opening_an_article_adds_it_to_the_documents() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut m = boot(&kv);
+    m.open_article("Mon titre\r\n\r\nUn paragraphe 😀.".as_bytes(), t(3));
+    assert_eq!(m.doc().title(), "Mon titre");
+    assert_eq!(m.doc().text(), "Mon titre\n\nUn paragraphe 😀.");
+    assert_eq!(m.docs().len(), 2);
+    let default_id = Document::from_plain_text(DEFAULT_ARTICLE).id().to_owned();
+    assert!(m.switch_to(&default_id, t(4)));
+    assert_eq!(m.doc().id(), default_id);
+    m.open_article(b"\xff\xfe\x00", t(5));
+    assert_eq!(m.doc().id(), default_id, "binary refused");
+}
+
+#[test]
+fn export_name_and_content() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut m = boot(&kv);
+    add(&mut m, "Starck", "person", "p");
+    let (name, json) = m.export();
+    assert_eq!(name, "patrick-starck-cède-la-présidence-de-cloudwatt.surligneur.json");
+    let f = v1::parse_str(&json).unwrap();
+    assert_eq!(f.annotations[0].quote, "Starck");
+    assert_eq!(slug("  «  »  "), "document");
+}
