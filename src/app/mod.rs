@@ -1,0 +1,609 @@
+//! The Yew shell: turns DOM events into [`AppModel`] calls and the model
+//! into DOM. It owns no state of its own besides the label picker's
+//! position and timers.
+
+pub mod block;
+pub mod sidebar;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent};
+use yew::prelude::*;
+
+use crate::core::session::{Action, ImportMode};
+use crate::core::span::new_id;
+use crate::core::LabelSet;
+use crate::model::{AlertKind, AppModel, SaveState, MAX_FILE_BYTES};
+use crate::store::KeyValue;
+use crate::web::{self, files, selection, storage::LocalStorage};
+use block::Block;
+use sidebar::{shorten, Entry, Sidebar};
+
+/// Debounce between a change and its save.
+pub const SAVE_DELAY_MS: u32 = 250;
+/// Retry interval while saving fails.
+pub const SAVE_RETRY_MS: u32 = 5_000;
+
+/// Messages of the root component.
+pub enum Msg {
+    /// The DOM selection may have changed (mouseup, touchend, keyup).
+    SelectionMaybeChanged,
+    /// A label key (`1`/`2`/`3`…) was pressed outside any text field.
+    LabelKey(String),
+    /// Tag the pending selection with this label (picker click).
+    Tag(String),
+    /// Esc: close the picker, clear the selection.
+    Cancel,
+    /// Delete an annotation.
+    Delete(String),
+    /// Relabel (id, label).
+    Relabel(String, String),
+    /// Edit a note (id, note).
+    Note(String, String),
+    /// Undo.
+    Undo,
+    /// Redo.
+    Redo,
+    /// Scroll to a highlight and flash it.
+    Reveal(String),
+    /// Download the current document as v1 JSON.
+    Export,
+    /// A file for import was read.
+    ImportBytes(Vec<u8>),
+    /// An article file was read (or text pasted).
+    OpenBytes(Vec<u8>),
+    /// The user chose merge / replace / cancel for a pending import.
+    ImportChoice(Option<ImportMode>),
+    /// Switch document.
+    Switch(String),
+    /// Show or hide the paste dialog.
+    TogglePaste,
+    /// Save now (debounce timer fired).
+    Save,
+    /// Another tab changed storage.
+    External(String, Option<String>),
+    /// Dismiss an alert.
+    Dismiss(u64),
+    /// Download a backup of an unreadable stored value.
+    DownloadBackup(String),
+    /// A message for the alert region.
+    Notice(AlertKind, String),
+}
+
+struct Picker {
+    start: usize,
+    end: usize,
+    top: f64,
+    left: f64,
+}
+
+/// The root component.
+pub struct App {
+    model: Rc<RefCell<AppModel>>,
+    kv: Rc<dyn KeyValue>,
+    article: NodeRef,
+    picker_ref: NodeRef,
+    paste_ref: NodeRef,
+    picker: Option<Picker>,
+    paste_open: bool,
+    focus_after: Option<String>,
+    save_timer: Option<Timeout>,
+    entries: (u64, Rc<Vec<Entry>>),
+    labels: Rc<LabelSet>,
+    callbacks: Callbacks,
+    _listeners: Vec<EventListener>,
+}
+
+struct Callbacks {
+    focus: Callback<String>,
+    delete: Callback<String>,
+    relabel: Callback<(String, String)>,
+    note: Callback<(String, String)>,
+}
+
+/// Is this event target a text field (where keys belong to the field)?
+fn in_text_field(target: Option<web_sys::EventTarget>) -> bool {
+    let Some(el) = target.and_then(|t| t.dyn_into::<HtmlElement>().ok()) else { return false };
+    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.is_content_editable()
+}
+
+/// The annotation id of the focused highlight, if focus is on one.
+fn focused_annotation() -> Option<String> {
+    let active = web::document()?.active_element()?;
+    active.closest("#article").ok()??;
+    active.get_attribute("data-annotation-id")
+}
+
+impl App {
+    fn selection(&self) -> Option<(usize, usize)> {
+        let article = self.article.cast::<Element>()?;
+        let model = self.model.borrow();
+        let (s, e) = selection::selected_range(&article, model.doc())?;
+        // Whitespace-only selections do nothing.
+        model.doc().slice(s, e).filter(|t| !t.trim().is_empty())?;
+        Some((s, e))
+    }
+
+    fn add(&mut self, start: usize, end: usize, label: String) -> bool {
+        let id = new_id();
+        let ok = self.model.borrow_mut().apply(Action::Add { id: id.clone(), start, end, label, now: web::now() });
+        self.picker = None;
+        selection::clear();
+        if ok {
+            self.focus_after = Some(id);
+        }
+        true
+    }
+
+    fn schedule_save(&mut self, ctx: &Context<Self>) {
+        let delay = match self.model.borrow().save_state() {
+            SaveState::Pending => SAVE_DELAY_MS,
+            SaveState::Failing(_) => SAVE_RETRY_MS,
+            _ => return,
+        };
+        let link = ctx.link().clone();
+        self.save_timer = Some(Timeout::new(delay, move || link.send_message(Msg::Save)));
+    }
+
+    /// Rebuild the sidebar's entries when the model changed.
+    fn refresh_entries(&mut self) {
+        let model = self.model.borrow();
+        let rev = model.rev();
+        if self.entries.0 != rev {
+            let list = model
+                .session()
+                .annotations()
+                .iter()
+                .map(|a| Entry { id: a.id.clone(), label: a.label.clone(), quote: shorten(&a.quote, 120), note: a.note.clone() })
+                .collect();
+            self.entries = (rev, Rc::new(list));
+        }
+    }
+
+    fn reveal(&self, id: &str) {
+        let Some(article) = self.article.cast::<Element>() else { return };
+        let Ok(list) = article.query_selector_all("[data-annotation-id]") else { return };
+        let mut first: Option<HtmlElement> = None;
+        for i in 0..list.length() {
+            let Some(el) = list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) else { continue };
+            if el.get_attribute("data-annotation-id").as_deref() == Some(id) {
+                let _ = el.class_list().remove_1("flash");
+                let _ = el.offset_width(); // restart the animation
+                let _ = el.class_list().add_1("flash");
+                first.get_or_insert(el);
+            }
+        }
+        if let Some(el) = first {
+            let opts = web_sys::ScrollIntoViewOptions::new();
+            opts.set_block(web_sys::ScrollLogicalPosition::Center);
+            el.scroll_into_view_with_scroll_into_view_options(&opts);
+            let _ = el.focus();
+        }
+    }
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let (kv, problem): (Rc<dyn KeyValue>, _) = match LocalStorage::open() {
+            Ok(ls) => (Rc::new(ls), None),
+            Err(e) => (Rc::new(crate::store::MemoryKv::default()), Some(e)),
+        };
+        let model = Rc::new(RefCell::new(AppModel::boot(kv.clone(), problem, web::now())));
+        let labels = Rc::new(model.borrow().session().labels().clone());
+        let link = ctx.link();
+        let callbacks = Callbacks {
+            focus: link.callback(Msg::Reveal),
+            delete: link.callback(Msg::Delete),
+            relabel: link.callback(|(id, l)| Msg::Relabel(id, l)),
+            note: link.callback(|(id, n)| Msg::Note(id, n)),
+        };
+
+        let mut listeners = Vec::new();
+        if let (Some(window), Some(document)) = (web_sys::window(), web::document()) {
+            let l = link.clone();
+            listeners.push(EventListener::new(&document, "keydown", move |e| {
+                let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
+                if e.default_prevented() || e.is_composing() {
+                    return;
+                }
+                let key = e.key();
+                let ctrl = e.ctrl_key() || e.meta_key();
+                let field = in_text_field(e.target());
+                if ctrl && !e.alt_key() && (key == "z" || key == "Z" || key == "y") {
+                    if field {
+                        return; // the field's own undo
+                    }
+                    e.prevent_default();
+                    l.send_message(if e.shift_key() || key == "y" { Msg::Redo } else { Msg::Undo });
+                    return;
+                }
+                if key == "Escape" {
+                    l.send_message(Msg::Cancel);
+                    return;
+                }
+                if field || ctrl || e.alt_key() {
+                    return;
+                }
+                match key.as_str() {
+                    "Delete" | "Backspace" => {
+                        if let Some(id) = focused_annotation() {
+                            e.prevent_default();
+                            l.send_message(Msg::Delete(id));
+                        }
+                    }
+                    k if k.chars().count() == 1 => l.send_message(Msg::LabelKey(k.to_owned())),
+                    _ => {}
+                }
+            }));
+            for ev in ["mouseup", "touchend", "keyup"] {
+                let l = link.clone();
+                listeners.push(EventListener::new(&document, ev, move |e| {
+                    let in_ui = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<Element>().ok())
+                        .and_then(|el| el.closest(".picker, .toolbar, .sidebar, .dialog").ok().flatten())
+                        .is_some();
+                    if !in_ui {
+                        l.send_message(Msg::SelectionMaybeChanged);
+                    }
+                }));
+            }
+            // Flush unsaved work synchronously: after pagehide there may be
+            // no later turn of the event loop.
+            for (target, ev) in [(window.as_ref(), "pagehide"), (document.as_ref(), "visibilitychange")] {
+                let m = model.clone();
+                listeners.push(EventListener::new(target, ev, move |_| {
+                    if let Ok(mut m) = m.try_borrow_mut() {
+                        m.save_now();
+                    }
+                }));
+            }
+            let l = link.clone();
+            listeners.push(EventListener::new(&window, "storage", move |e| {
+                if let Some(e) = e.dyn_ref::<web_sys::StorageEvent>() {
+                    if let Some(key) = e.key() {
+                        l.send_message(Msg::External(key, e.new_value()));
+                    }
+                }
+            }));
+        }
+
+        let mut app = App {
+            model,
+            kv,
+            article: NodeRef::default(),
+            picker_ref: NodeRef::default(),
+            paste_ref: NodeRef::default(),
+            picker: None,
+            paste_open: false,
+            focus_after: None,
+            save_timer: None,
+            entries: (u64::MAX, Rc::new(Vec::new())),
+            labels,
+            callbacks,
+            _listeners: listeners,
+        };
+        app.refresh_entries();
+        app
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        let rev_before = self.model.borrow().rev();
+        let render = match msg {
+            Msg::SelectionMaybeChanged => {
+                let next = self.selection().and_then(|(start, end)| {
+                    let rect = web_sys::window()?.get_selection().ok()??.get_range_at(0).ok()?.get_bounding_client_rect();
+                    Some(Picker { start, end, top: rect.bottom() + 6.0, left: rect.left() })
+                });
+                let changed = next.is_some() || self.picker.is_some();
+                self.picker = next;
+                changed
+            }
+            Msg::LabelKey(k) => {
+                let label = self.labels.by_key(&k).map(|l| l.id.clone());
+                let Some(label) = label else { return false };
+                if let Some((s, e)) = self.selection() {
+                    self.add(s, e, label)
+                } else if let Some(p) = self.picker.take() {
+                    self.add(p.start, p.end, label)
+                } else if let Some(id) = focused_annotation() {
+                    self.focus_after = Some(id.clone());
+                    self.model.borrow_mut().apply(Action::Relabel { id, label, now: web::now() })
+                } else {
+                    false
+                }
+            }
+            Msg::Tag(label) => {
+                let range = self.picker.take().map(|p| (p.start, p.end)).or_else(|| self.selection());
+                match range {
+                    Some((s, e)) => self.add(s, e, label),
+                    None => true,
+                }
+            }
+            Msg::Cancel => {
+                self.paste_open = false;
+                if self.picker.take().is_some() {
+                    selection::clear();
+                }
+                self.model.borrow_mut().resolve_import(None);
+                true
+            }
+            Msg::Delete(id) => self.model.borrow_mut().apply(Action::Delete { id }),
+            Msg::Relabel(id, label) => self.model.borrow_mut().apply(Action::Relabel { id, label, now: web::now() }),
+            Msg::Note(id, note) => self.model.borrow_mut().apply(Action::EditNote { id, note, now: web::now() }),
+            Msg::Undo => self.model.borrow_mut().apply(Action::Undo),
+            Msg::Redo => self.model.borrow_mut().apply(Action::Redo),
+            Msg::Reveal(id) => {
+                self.reveal(&id);
+                false
+            }
+            Msg::Export => {
+                let (name, json) = self.model.borrow().export();
+                if files::download(&name, &json, "application/json").is_err() {
+                    self.model.borrow_mut().alert(AlertKind::Error, "The export could not be downloaded by this browser.");
+                }
+                true
+            }
+            Msg::ImportBytes(bytes) => {
+                self.model.borrow_mut().import(&bytes, web::now());
+                true
+            }
+            Msg::OpenBytes(bytes) => {
+                self.paste_open = false;
+                self.model.borrow_mut().open_article(&bytes, web::now());
+                true
+            }
+            Msg::ImportChoice(mode) => {
+                self.model.borrow_mut().resolve_import(mode);
+                true
+            }
+            Msg::Switch(id) => {
+                self.picker = None;
+                if !self.model.borrow_mut().switch_to(&id, web::now()) {
+                    self.model.borrow_mut().alert(AlertKind::Error, "That document is no longer stored in this browser.");
+                }
+                true
+            }
+            Msg::TogglePaste => {
+                self.paste_open = !self.paste_open;
+                true
+            }
+            Msg::Save => {
+                self.model.borrow_mut().save_now();
+                true
+            }
+            Msg::External(key, value) => {
+                self.model.borrow_mut().external_change(&key, value.as_deref());
+                true
+            }
+            Msg::Dismiss(id) => {
+                self.model.borrow_mut().dismiss(id);
+                true
+            }
+            Msg::DownloadBackup(key) => {
+                match self.kv.get(&key) {
+                    Ok(Some(raw)) => {
+                        let name = format!("{}.txt", key.replace('/', "_"));
+                        let _ = files::download(&name, &raw, "text/plain");
+                    }
+                    _ => {
+                        self.model.borrow_mut().alert(AlertKind::Error, "The backup could not be read from storage.");
+                    }
+                }
+                false
+            }
+            Msg::Notice(kind, text) => {
+                self.model.borrow_mut().alert(kind, text);
+                true
+            }
+        };
+        if self.model.borrow().rev() != rev_before {
+            self.refresh_entries();
+            self.schedule_save(ctx);
+            return true;
+        }
+        render
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
+        if let (Some(p), Some(el)) = (&self.picker, self.picker_ref.cast::<HtmlElement>()) {
+            let style = el.style();
+            let _ = style.set_property("top", &format!("{}px", p.top.max(0.0)));
+            let _ = style.set_property("left", &format!("{}px", p.left.max(0.0)));
+        }
+        if let Some(id) = self.focus_after.take() {
+            self.reveal_focus(&id);
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let model = self.model.borrow();
+        let link = ctx.link();
+        let doc = model.doc();
+        let session = model.session();
+
+        // The article: blocks, with the original separators as text nodes so
+        // that #article's text content is exactly the document text.
+        let mut prev_end = 0;
+        let mut nodes: Vec<Html> = Vec::with_capacity(model.views().len() * 2 + 1);
+        for (view, b) in model.views().iter().zip(doc.blocks()) {
+            if b.start > prev_end {
+                nodes.push(html! { { doc.slice(prev_end, b.start).unwrap_or_default().to_owned() } });
+            }
+            nodes.push(html! { <Block key={view.index} view={view.clone()} /> });
+            prev_end = b.end;
+        }
+        if doc.len_chars() > prev_end {
+            nodes.push(html! { { doc.slice(prev_end, doc.len_chars()).unwrap_or_default().to_owned() } });
+        }
+
+        let on_import = file_input_handler(link, |b| Msg::ImportBytes(b));
+        let on_open = file_input_handler(link, |b| Msg::OpenBytes(b));
+        let on_switch = link.batch_callback(|e: Event| {
+            e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()).map(|s| Msg::Switch(s.value()))
+        });
+        let counts = session.annotations().counts_by_label();
+        let save_text = match model.save_state() {
+            SaveState::Saved => "Saved in this browser".to_owned(),
+            SaveState::Pending => "Saving…".to_owned(),
+            SaveState::Failing(_) => "Not saved — export to keep a copy".to_owned(),
+            SaveState::Blocked(_) => "Not saved (stored by a newer version)".to_owned(),
+        };
+        let paste_ref = self.paste_ref.clone();
+        let on_paste_open = link.batch_callback(move |_| {
+            paste_ref.cast::<web_sys::HtmlTextAreaElement>().map(|t| Msg::OpenBytes(t.value().into_bytes()))
+        });
+
+        html! {
+            <div class="app">
+                <header class="toolbar" role="toolbar" aria-label="Surligneur">
+                    <strong class="brand">{ "Surligneur" }</strong>
+                    <label class="docs">{ "Document " }
+                        <select data-action="documents" onchange={on_switch}>
+                            { for model.docs().iter().map(|d| html! {
+                                <option key={d.id.clone()} value={d.id.clone()} selected={d.id == doc.id()}>
+                                    { format!("{} ({})", d.title, d.count) }
+                                </option>
+                            }) }
+                        </select>
+                    </label>
+                    <label class="button">{ "Open article…" }
+                        <input type="file" data-action="open" accept=".txt,.md,text/plain,text/markdown" onchange={on_open} />
+                    </label>
+                    <button data-action="paste" onclick={link.callback(|_| Msg::TogglePaste)}>{ "Paste text…" }</button>
+                    <label class="button">{ "Import…" }
+                        <input type="file" data-action="import" accept=".json,application/json" onchange={on_import} />
+                    </label>
+                    <button data-action="export" onclick={link.callback(|_| Msg::Export)}>{ "Export" }</button>
+                    <button data-action="undo" disabled={!session.can_undo()} title="Undo (Ctrl+Z)" onclick={link.callback(|_| Msg::Undo)}>{ "Undo" }</button>
+                    <button data-action="redo" disabled={!session.can_redo()} title="Redo (Ctrl+Shift+Z)" onclick={link.callback(|_| Msg::Redo)}>{ "Redo" }</button>
+                    <ul class="legend" aria-label="Legend">
+                        { for self.labels.iter().map(|l| html! {
+                            <li data-label={l.id.clone()}>
+                                <span class="swatch" data-label={l.id.clone()}></span>
+                                { format!("{} {} ({})", l.key, l.name, counts.get(&l.id).copied().unwrap_or(0)) }
+                            </li>
+                        }) }
+                    </ul>
+                    <span class="save-state" data-save={format!("{:?}", model.save_state()).split('(').next().unwrap_or("").to_lowercase()}>{ save_text }</span>
+                </header>
+
+                <div class="alerts" role="alert" aria-live="assertive">
+                    { for model.alerts().iter().map(|a| {
+                        let id = a.id;
+                        html! {
+                            <div key={a.id} class={classes!("alert", if a.kind == AlertKind::Error { "error" } else { "notice" })}>
+                                <span>{ a.text.clone() }</span>
+                                if let Some(k) = a.backup_key.clone() {
+                                    <button data-action="download-backup" onclick={link.callback(move |_| Msg::DownloadBackup(k.clone()))}>{ "Download backup" }</button>
+                                }
+                                <button class="dismiss" aria-label="Dismiss" onclick={link.callback(move |_| Msg::Dismiss(id))}>{ "×" }</button>
+                            </div>
+                        }
+                    }) }
+                </div>
+
+                if let Some(p) = model.pending_import() {
+                    <div class="dialog" role="dialog" aria-label="Import">
+                        <p>{ format!("“{}” already has {} annotations; the file has {}. Merge them (keeping the newer version of each) or replace yours with the file's?", doc.title(), p.existing, p.file.annotations.len()) }</p>
+                        <button data-choice="merge" onclick={link.callback(|_| Msg::ImportChoice(Some(ImportMode::Merge)))}>{ "Merge" }</button>
+                        <button data-choice="replace" onclick={link.callback(|_| Msg::ImportChoice(Some(ImportMode::Replace)))}>{ "Replace" }</button>
+                        <button data-choice="cancel" onclick={link.callback(|_| Msg::ImportChoice(None))}>{ "Cancel" }</button>
+                    </div>
+                }
+                if self.paste_open {
+                    <div class="dialog" role="dialog" aria-label="Paste an article">
+                        <p>{ "Paste an article; its first line becomes the title." }</p>
+                        <textarea ref={self.paste_ref.clone()} data-action="paste-text" rows="10" cols="60" />
+                        <button data-action="paste-open" onclick={on_paste_open}>{ "Open" }</button>
+                        <button onclick={link.callback(|_| Msg::TogglePaste)}>{ "Cancel" }</button>
+                    </div>
+                }
+
+                <main class="layout">
+                    <article id="article" ref={self.article.clone()} key={doc.id().to_owned()} lang="fr">
+                        { for nodes }
+                    </article>
+                    <Sidebar
+                        entries={self.entries_cached()}
+                        labels={self.labels.clone()}
+                        on_focus={self.callbacks.focus.clone()}
+                        on_delete={self.callbacks.delete.clone()}
+                        on_relabel={self.callbacks.relabel.clone()}
+                        on_note={self.callbacks.note.clone()}
+                    />
+                </main>
+
+                if self.picker.is_some() {
+                    <div class="picker" role="toolbar" aria-label="Tag the selection" ref={self.picker_ref.clone()}>
+                        { for self.labels.iter().map(|l| {
+                            let id = l.id.clone();
+                            let onmousedown = Callback::from(|e: MouseEvent| e.prevent_default());
+                            html! {
+                                <button data-label={l.id.clone()} {onmousedown}
+                                    onclick={link.callback(move |_| Msg::Tag(id.clone()))}>
+                                    <kbd>{ l.key.clone() }</kbd>{ format!(" {}", l.name) }
+                                </button>
+                            }
+                        }) }
+                    </div>
+                }
+            </div>
+        }
+    }
+}
+
+impl App {
+    fn entries_cached(&self) -> Rc<Vec<Entry>> {
+        self.entries.1.clone()
+    }
+
+    fn reveal_focus(&self, id: &str) {
+        let Some(article) = self.article.cast::<Element>() else { return };
+        let Ok(list) = article.query_selector_all("[data-annotation-id][tabindex='0']") else { return };
+        for i in 0..list.length() {
+            let Some(el) = list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) else { continue };
+            if el.get_attribute("data-annotation-id").as_deref() == Some(id) {
+                let _ = el.focus();
+                return;
+            }
+        }
+    }
+}
+
+/// A `change` handler for a file input: refuses oversized files before
+/// reading, reads the bytes asynchronously, then sends `make(bytes)`.
+fn file_input_handler(link: &yew::html::Scope<App>, make: fn(Vec<u8>) -> Msg) -> Callback<Event> {
+    let link = link.clone();
+    Callback::from(move |e: Event| {
+        let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+        let Some(file) = files::first_file(&input) else { return };
+        input.set_value("");
+        if file.size() > MAX_FILE_BYTES as f64 {
+            link.send_message(Msg::Notice(
+                AlertKind::Error,
+                format!(
+                    "“{}” is too large ({:.1} MB): the limit is {} MB. Nothing was changed.",
+                    file.name(),
+                    file.size() / 1_048_576.0,
+                    MAX_FILE_BYTES / 1_048_576
+                ),
+            ));
+            return;
+        }
+        let link = link.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            match files::read_bytes(&file).await {
+                Ok(bytes) => link.send_message(make(bytes)),
+                Err(err) => link.send_message(Msg::Notice(AlertKind::Error, format!("The file could not be read: {err}"))),
+            }
+        });
+    })
+}

@@ -1,0 +1,139 @@
+//! The review panel: annotations grouped by label in document order, with
+//! quote, note editor, relabel and delete; and the legend with counts.
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::core::LabelSet;
+
+/// One annotation as the panel shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Annotation id.
+    pub id: String,
+    /// Label id.
+    pub label: String,
+    /// The quote, shortened for the list.
+    pub quote: String,
+    /// The note.
+    pub note: String,
+}
+
+/// Entries shown per label before "Show all".
+pub const GROUP_LIMIT: usize = 100;
+
+/// Sidebar props. `entries` changes only when annotations change.
+#[derive(Properties, PartialEq, Clone)]
+pub struct SidebarProps {
+    /// All annotations in document order.
+    pub entries: Rc<Vec<Entry>>,
+    /// The label set.
+    pub labels: Rc<LabelSet>,
+    /// Scroll to and flash a highlight.
+    pub on_focus: Callback<String>,
+    /// Delete an annotation.
+    pub on_delete: Callback<String>,
+    /// Relabel: (id, label).
+    pub on_relabel: Callback<(String, String)>,
+    /// Edit a note: (id, note).
+    pub on_note: Callback<(String, String)>,
+}
+
+/// The review panel.
+#[function_component(Sidebar)]
+pub fn sidebar(props: &SidebarProps) -> Html {
+    let expanded = use_state(HashSet::<String>::new);
+    let groups = props.labels.iter().map(|label| {
+        let all: Vec<&Entry> = props.entries.iter().filter(|e| e.label == label.id).collect();
+        let show_all = expanded.contains(&label.id);
+        let shown = if show_all { all.len() } else { all.len().min(GROUP_LIMIT) };
+        let more = all.len() - shown;
+        let toggle = {
+            let expanded = expanded.clone();
+            let id = label.id.clone();
+            Callback::from(move |_| {
+                let mut s = (*expanded).clone();
+                s.insert(id.clone());
+                expanded.set(s);
+            })
+        };
+        html! {
+            <section class="group" data-group={label.id.clone()} key={label.id.clone()}>
+                <h3><span class="swatch" data-label={label.id.clone()}></span>{ format!("{} ({})", label.name, all.len()) }</h3>
+                <ul>
+                    { for all.iter().take(shown).map(|e| entry(e, props)) }
+                </ul>
+                if more > 0 {
+                    <button class="more" onclick={toggle}>{ format!("Show {more} more") }</button>
+                }
+            </section>
+        }
+    });
+    html! {
+        <aside class="sidebar" aria-label="Annotations">
+            <h2>{ "Annotations" }</h2>
+            if props.entries.is_empty() {
+                <p class="empty">{ "Select text in the article, then press 1, 2 or 3 (or pick a label)." }</p>
+            }
+            { for groups }
+        </aside>
+    }
+}
+
+fn entry(e: &Entry, props: &SidebarProps) -> Html {
+    let id = e.id.clone();
+    let on_focus = {
+        let (cb, id) = (props.on_focus.clone(), id.clone());
+        Callback::from(move |_| cb.emit(id.clone()))
+    };
+    let on_delete = {
+        let (cb, id) = (props.on_delete.clone(), id.clone());
+        Callback::from(move |_| cb.emit(id.clone()))
+    };
+    let on_relabel = {
+        let (cb, id) = (props.on_relabel.clone(), id.clone());
+        Callback::from(move |ev: Event| {
+            if let Some(sel) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+                cb.emit((id.clone(), sel.value()));
+            }
+        })
+    };
+    let on_note = {
+        let (cb, id) = (props.on_note.clone(), id.clone());
+        Callback::from(move |ev: Event| {
+            if let Some(t) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
+                cb.emit((id.clone(), t.value()));
+            }
+        })
+    };
+    html! {
+        <li class="entry" key={e.id.clone()} data-entry-id={e.id.clone()}>
+            <button class="quote" data-action="goto" onclick={on_focus} title="Show in the article">{ format!("« {} »", e.quote) }</button>
+            <div class="entry-tools">
+                <select data-action="relabel" aria-label="Label" onchange={on_relabel}>
+                    { for props.labels.iter().map(|l| html! {
+                        <option value={l.id.clone()} selected={l.id == e.label}>{ l.name.clone() }</option>
+                    }) }
+                </select>
+                <button data-action="delete" aria-label="Delete annotation" onclick={on_delete}>{ "Delete" }</button>
+            </div>
+            <textarea data-action="note" aria-label="Note" placeholder="Note…" rows="2"
+                value={e.note.clone()} onchange={on_note} />
+        </li>
+    }
+}
+
+/// Shorten a quote for the list: at most `max` characters, with "…".
+pub fn shorten(quote: &str, max: usize) -> String {
+    let flat: String = quote.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        let mut s: String = flat.chars().take(max.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}

@@ -1,0 +1,42 @@
+//! Browser adapters: the only code that talks to web-sys besides the
+//! components. Each turns a browser API into typed, non-panicking calls.
+
+pub mod files;
+pub mod selection;
+pub mod storage;
+
+/// The page's `window` and `document`, if there is one.
+pub fn document() -> Option<web_sys::Document> {
+    web_sys::window()?.document()
+}
+
+/// Milliseconds since the epoch, from the browser clock.
+pub fn now() -> crate::core::Timestamp {
+    crate::core::Timestamp::from_millis(js_sys::Date::now() as i64)
+}
+
+/// Report panics to the console and, in plain words, to the alert region
+/// (the app cannot continue after a panic, but the user must know that
+/// their last changes may not be saved and that reloading restores the
+/// saved state).
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        let Some(doc) = document() else { return };
+        let region = doc.query_selector("[role=alert]").ok().flatten().or_else(|| {
+            let el = doc.create_element("div").ok()?;
+            el.set_attribute("role", "alert").ok()?;
+            doc.body()?.append_child(&el).ok()?;
+            Some(el)
+        });
+        if let Some(region) = region {
+            if let Ok(p) = doc.create_element("div") {
+                p.set_class_name("alert error");
+                p.set_text_content(Some(
+                    "Surligneur hit an internal error and stopped. Your saved annotations are safe: export if you can, then reload the page.",
+                ));
+                let _ = region.append_child(&p);
+            }
+        }
+    }));
+}

@@ -1,0 +1,198 @@
+//! Robustness in the browser: hostile text stays text, bad input changes
+//! nothing, and a long randomised session keeps the DOM equal to the core.
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use support::*;
+use surligneur::core::{Annotation, Document, LabelDef, LabelSet, Timestamp};
+use surligneur::format::v1;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::HtmlInputElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const PAYLOADS: &[&str] = &[
+    "<img src=x onerror=\"window.__xss=1\">",
+    "<script>window.__xss=2</script>",
+    "<a href=\"javascript:window.__xss=3\">clic</a>",
+    "<svg onload=\"window.__xss=4\"><circle/></svg>",
+    "&lt;img src=x onerror=window.__xss=5&gt; &amp;lt;b&amp;gt;",
+    "\u{202e}gnp.exe\u{202c} <iframe srcdoc=\"<script>parent.__xss=6</script>\">",
+    "<style>body{display:none}</style><b onmouseover=alert(1)>gras</b>",
+];
+
+fn injected(app: &Mounted) -> Vec<String> {
+    let mut found = Vec::new();
+    for tag in ["img", "script", "svg", "iframe", "style", "b", "a[href^=javascript]", "circle"] {
+        for el in app.query_all(&format!(".app {tag}")) {
+            found.push(el.outer_html());
+        }
+    }
+    found
+}
+
+fn xss_flag() -> bool {
+    js_sys::Reflect::get(&window(), &"__xss".into()).map(|v| !v.is_undefined()).unwrap_or(false)
+}
+
+#[wasm_bindgen_test]
+async fn hostile_article_title_notes_and_labels_stay_text() {
+    let app = fresh().await;
+    // An article made of payloads, opened as a .txt file.
+    let text = format!("{}\n\n{}", PAYLOADS[0], PAYLOADS.join("\n\n"));
+    let open: HtmlInputElement = app.query("input[data-action=open]").unwrap().unchecked_into();
+    choose_file(&open, "evil.txt", text.as_bytes()).await;
+    assert_eq!(app.article().text_content().unwrap(), text);
+    // Tag a payload and give it a hostile note.
+    app.select_text("<script>window.__xss=2</script>", 0).await;
+    press("3").await;
+    let note: web_sys::HtmlTextAreaElement = app.query("textarea[data-action=note]").unwrap().unchecked_into();
+    note.set_value(PAYLOADS[3]);
+    note.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    yew::scheduler::flush().await;
+
+    // An imported file whose title, labels and notes are payloads.
+    let doc = Document::new(PAYLOADS[1], &text);
+    let mut labels = LabelSet::default();
+    labels.0.push(LabelDef { id: "x<b>".into(), name: PAYLOADS[0].into(), color: "#123456".into(), key: "9".into() });
+    let quote = "<img src=x onerror=\"window.__xss=1\">";
+    let a = Annotation {
+        id: "<img src=x onerror=window.__xss=7>".into(),
+        start: 0,
+        end: quote.chars().count(),
+        label: "person".into(),
+        quote: quote.into(),
+        note: PAYLOADS[2].into(),
+        created: Timestamp::from_millis(0),
+        modified: Timestamp::from_millis(0),
+    };
+    let json = v1::to_json(&doc, &labels, [&a]);
+    let import: HtmlInputElement = app.query("input[data-action=import]").unwrap().unchecked_into();
+    choose_file(&import, "evil.json", json.as_bytes()).await;
+    if app.query("[data-choice=merge]").is_some() {
+        click(&app.query("[data-choice=merge]").unwrap()).await;
+    }
+    sleep(50).await;
+    assert!(injected(&app).is_empty(), "injected elements: {:?}", injected(&app));
+    assert!(!xss_flag(), "a payload ran");
+    assert!(app.article().text_content().unwrap().contains("<script>"));
+    app.unmount().await;
+}
+
+/// Tiny deterministic PRNG (xorshift64*), so a failure names its seed.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// The core's state as exported, and the DOM's, must agree.
+fn check_dom_matches_core(app: &Mounted, seed: u64, step: usize, op: &str) -> Vec<Annotation> {
+    click_sync(&app.query("[data-action=export]").unwrap());
+    let (_, json) = surligneur::web::files::last_download().unwrap();
+    let file = v1::parse_str(&json).unwrap_or_else(|e| panic!("seed {seed} step {step} ({op}): export invalid: {e}"));
+    let mut dom: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for (id, label, text) in app.marks() {
+        let e = dom.entry(id).or_insert((label.clone(), String::new()));
+        assert_eq!(e.0, label, "seed {seed} step {step} ({op}): one id, two labels");
+        e.1.push_str(&text);
+    }
+    let core: BTreeMap<String, (String, String)> =
+        file.annotations.iter().map(|a| (a.id.clone(), (a.label.clone(), a.quote.clone()))).collect();
+    // Quotes that cross blocks lose the separator between their pieces.
+    let squash = |m: &BTreeMap<String, (String, String)>| -> BTreeMap<String, (String, String)> {
+        m.iter().map(|(k, (l, q))| (k.clone(), (l.clone(), q.split_whitespace().collect::<String>()))).collect()
+    };
+    assert_eq!(squash(&dom), squash(&core), "seed {seed} step {step} ({op}): DOM differs from the core");
+    assert_eq!(app.article().text_content().unwrap(), file.document.text(), "seed {seed} step {step}: text changed");
+    file.annotations
+}
+
+fn click_sync(el: &web_sys::HtmlElement) {
+    el.click();
+}
+
+#[wasm_bindgen_test]
+async fn a_thousand_random_operations_keep_dom_core_and_storage_in_step() {
+    let seed: u64 = 0x5eed_2013_c10d;
+    let mut rng = Rng(seed);
+    let mut app = fresh().await;
+    let len = app.article().text_content().unwrap().chars().count();
+    let mut exported: Option<String> = None;
+    for step in 0..1_000 {
+        let op = match rng.below(100) {
+            0..=39 => "tag",
+            40..=49 => "relabel",
+            50..=57 => "note",
+            58..=67 => "delete",
+            68..=79 => "undo",
+            80..=87 => "redo",
+            88..=92 => "reload",
+            _ => "import-merge",
+        };
+        let ids: Vec<String> = app.annotations().into_iter().map(|(id, _, _)| id).collect();
+        match op {
+            "tag" => {
+                let start = rng.below(len - 1);
+                let end = (start + 1 + rng.below(40)).min(len);
+                app.select(start, end).await;
+                press(["1", "2", "3"][rng.below(3)]).await;
+            }
+            "relabel" | "delete" if !ids.is_empty() => {
+                let id = &ids[rng.below(ids.len())];
+                let el = app
+                    .query_all("#article [data-annotation-id]")
+                    .into_iter()
+                    .find(|e| e.get_attribute("data-annotation-id").as_deref() == Some(id.as_str()))
+                    .unwrap();
+                el.focus().unwrap();
+                press(if op == "delete" { "Delete" } else { ["1", "2", "3"][rng.below(3)] }).await;
+            }
+            "note" if !ids.is_empty() => {
+                let areas = app.query_all("textarea[data-action=note]");
+                if let Some(t) = areas.get(rng.below(areas.len())) {
+                    let t: &web_sys::HtmlTextAreaElement = t.unchecked_ref();
+                    t.set_value(&format!("note {step} « test » 😀"));
+                    t.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+                    yew::scheduler::flush().await;
+                }
+            }
+            "undo" => press_with("z", true, false).await,
+            "redo" => press_with("Z", true, true).await,
+            "reload" => {
+                let before = check_dom_matches_core(&app, seed, step, op);
+                pagehide();
+                app.unmount().await;
+                app = mount().await;
+                let after = check_dom_matches_core(&app, seed, step, op);
+                assert_eq!(before, after, "seed {seed} step {step}: reload changed the state");
+            }
+            "import-merge" => {
+                if let Some(json) = exported.clone() {
+                    let input: HtmlInputElement = app.query("input[data-action=import]").unwrap().unchecked_into();
+                    choose_file(&input, "merge.json", json.as_bytes()).await;
+                    if let Some(b) = app.query("[data-choice=merge]") {
+                        click(&b).await;
+                    }
+                }
+                exported = surligneur::web::files::last_download().map(|(_, j)| j);
+            }
+            _ => {}
+        }
+        check_dom_matches_core(&app, seed, step, op);
+    }
+    app.unmount().await;
+}
