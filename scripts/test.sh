@@ -22,5 +22,5 @@ cargo test --locked --quiet 2>&1 | tee target/native-tests.log | grep -Ev '^$|^r
 step "browser tests: headless Chromium"
 # wasm-bindgen-test-runner passes webdriver.json's capabilities
 # (--headless --no-sandbox: CI runs as root) to chromedriver.
-CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=300 \
   cargo test --locked --target wasm32-unknown-unknown --tests 2>&1 | tee target/browser-tests.log | grep -Ev '^\s*(Compiling|Finished|Running|Executing)'

@@ -236,7 +236,7 @@ fn seed_file(annotations: &[(usize, usize, &str, &str)]) -> String {
 async fn import_into_fresh_storage_then_merge_or_replace() {
     let app = fresh().await;
     let input: HtmlInputElement = app.query("input[type=file][data-action=import]").unwrap().unchecked_into();
-    let file = seed_file(&[(0, 14, "person", "a"), (38, 47, "organisation", "b")]);
+    let file = seed_file(&[(0, 14, "person", "a"), (37, 46, "organisation", "b")]);
     choose_file(&input, "x.surligneur.json", file.as_bytes()).await;
     let got = app.annotations();
     assert_eq!(got.iter().map(|(_, l, t)| (l.as_str(), t.as_str())).collect::<Vec<_>>(), vec![("person", "Patrick Starck"), ("organisation", "Cloudwatt")]);

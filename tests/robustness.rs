@@ -100,8 +100,8 @@ impl Rng {
 }
 
 /// The core's state as exported, and the DOM's, must agree.
-fn check_dom_matches_core(app: &Mounted, seed: u64, step: usize, op: &str) -> Vec<Annotation> {
-    click_sync(&app.query("[data-action=export]").unwrap());
+async fn check_dom_matches_core(app: &Mounted, seed: u64, step: usize, op: &str) -> Vec<Annotation> {
+    click(&app.query("[data-action=export]").unwrap()).await;
     let (_, json) = surligneur::web::files::last_download().unwrap();
     let file = v1::parse_str(&json).unwrap_or_else(|e| panic!("seed {seed} step {step} ({op}): export invalid: {e}"));
     let mut dom: BTreeMap<String, (String, String)> = BTreeMap::new();
@@ -119,10 +119,6 @@ fn check_dom_matches_core(app: &Mounted, seed: u64, step: usize, op: &str) -> Ve
     assert_eq!(squash(&dom), squash(&core), "seed {seed} step {step} ({op}): DOM differs from the core");
     assert_eq!(app.article().text_content().unwrap(), file.document.text(), "seed {seed} step {step}: text changed");
     file.annotations
-}
-
-fn click_sync(el: &web_sys::HtmlElement) {
-    el.click();
 }
 
 #[wasm_bindgen_test]
@@ -143,6 +139,9 @@ async fn a_thousand_random_operations_keep_dom_core_and_storage_in_step() {
             88..=92 => "reload",
             _ => "import-merge",
         };
+        if step % 100 == 0 {
+            web_sys::console::log_1(&format!("random run: step {step}, {} annotations", app.annotations().len()).into());
+        }
         let ids: Vec<String> = app.annotations().into_iter().map(|(id, _, _)| id).collect();
         match op {
             "tag" => {
@@ -173,11 +172,11 @@ async fn a_thousand_random_operations_keep_dom_core_and_storage_in_step() {
             "undo" => press_with("z", true, false).await,
             "redo" => press_with("Z", true, true).await,
             "reload" => {
-                let before = check_dom_matches_core(&app, seed, step, op);
+                let before = check_dom_matches_core(&app, seed, step, op).await;
                 pagehide();
                 app.unmount().await;
                 app = mount().await;
-                let after = check_dom_matches_core(&app, seed, step, op);
+                let after = check_dom_matches_core(&app, seed, step, op).await;
                 assert_eq!(before, after, "seed {seed} step {step}: reload changed the state");
             }
             "import-merge" => {
@@ -192,7 +191,7 @@ async fn a_thousand_random_operations_keep_dom_core_and_storage_in_step() {
             }
             _ => {}
         }
-        check_dom_matches_core(&app, seed, step, op);
+        check_dom_matches_core(&app, seed, step, op).await;
     }
     app.unmount().await;
 }
