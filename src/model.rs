@@ -111,6 +111,9 @@ pub struct AppModel {
     save: SaveState,
     pending_import: Option<PendingImport>,
     rev: u64,
+    /// The stored value of the current document as last read or written
+    /// here; a different stored value means another tab saved.
+    synced: Option<String>,
 }
 
 impl AppModel {
@@ -130,6 +133,7 @@ impl AppModel {
             save: SaveState::Saved,
             pending_import: None,
             rev: 0,
+            synced: None,
         };
         if let Some(e) = storage_problem {
             m.save = SaveState::Failing(e.to_string());
@@ -258,15 +262,20 @@ impl AppModel {
         matches!(self.save, SaveState::Pending | SaveState::Failing(_))
     }
 
-    /// Write the current document to storage now. Failures keep the work in
+    /// Write the current document to storage now. If another tab saved
+    /// this document since we last read or wrote it, its annotations are
+    /// merged in first (union by id, newer `modified` wins), so the last
+    /// writer never erases the other's work. Failures keep the work in
     /// memory and say so once; success after a failure says so too.
     pub fn save_now(&mut self) {
         if matches!(self.save, SaveState::Blocked(_)) || !self.is_dirty() {
             return;
         }
+        self.merge_foreign_save();
         let s = &self.session;
         match store::save(&*self.kv, s.doc(), s.labels(), s.annotations().iter()) {
-            Ok(_) => {
+            Ok(json) => {
+                self.synced = Some(json);
                 let was_failing = matches!(self.save, SaveState::Failing(_));
                 self.save = SaveState::Saved;
                 let _ = store::set_current(&*self.kv, self.session.doc().id());
@@ -289,6 +298,21 @@ impl AppModel {
         self.rev += 1;
     }
 
+    /// Merge what another tab stored for this document, if anything.
+    fn merge_foreign_save(&mut self) {
+        let key = store::doc_key(self.session.doc().id());
+        let Ok(Some(stored)) = self.kv.get(&key) else { return };
+        if self.synced.as_deref() == Some(stored.as_str()) {
+            return;
+        }
+        if let Ok(file) = v1::parse_str(&stored) {
+            if file.document.id() == self.session.doc().id() {
+                self.apply(Action::Import { annotations: file.annotations, mode: ImportMode::Merge });
+            }
+        }
+        self.synced = Some(stored);
+    }
+
     // ----- documents -----------------------------------------------------
 
     /// Open a stored document by id (or the default article). Returns
@@ -309,10 +333,13 @@ impl AppModel {
             }
         };
         match loaded {
-            Loaded::Restored(file) => {
+            Loaded::Restored(file, raw) => {
                 let v1::V1File { document, labels, annotations } = file;
                 match Session::with_annotations(document, labels, annotations) {
-                    Ok(s) => self.install(s),
+                    Ok(s) => {
+                        self.install(s);
+                        self.synced = Some(raw);
+                    }
                     Err(e) => {
                         self.alert(AlertKind::Error, format!("A stored document could not be restored: {e}"));
                         return false;
@@ -363,6 +390,7 @@ impl AppModel {
 
     fn install(&mut self, session: Session) {
         self.session = session;
+        self.synced = None;
         self.views = (0..self.session.doc().blocks().len())
             .filter_map(|b| build_view(&self.session, b).map(Rc::new))
             .collect();

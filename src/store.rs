@@ -80,8 +80,8 @@ pub struct DocSummary {
 pub enum Loaded {
     /// Nothing stored yet.
     Missing,
-    /// A readable v1 file.
-    Restored(v1::V1File),
+    /// A readable v1 file, and the raw value it was read from.
+    Restored(v1::V1File, String),
     /// Unreadable (corrupt, foreign, wrong document): the raw value was
     /// copied to `backup_key`, which the user can download.
     Unreadable {
@@ -104,7 +104,7 @@ pub fn load(kv: &dyn KeyValue, doc_id: &str, now_millis: i64) -> Result<Loaded, 
         return Ok(Loaded::Missing);
     };
     match v1::parse_str(&raw) {
-        Ok(file) if file.document.id() == doc_id => Ok(Loaded::Restored(file)),
+        Ok(file) if file.document.id() == doc_id => Ok(Loaded::Restored(file, raw)),
         Ok(_) => {
             let backup_key = backup(kv, doc_id, &raw, now_millis)?;
             Ok(Loaded::Unreadable {
@@ -142,13 +142,13 @@ pub fn backups(kv: &dyn KeyValue) -> Result<Vec<String>, KvError> {
 }
 
 /// Save a document and its annotations, and update the index.
-/// Returns the number of bytes written for the document.
+/// Returns the value written for the document.
 pub fn save<'a>(
     kv: &dyn KeyValue,
     doc: &Document,
     labels: &LabelSet,
     annotations: impl IntoIterator<Item = &'a Annotation>,
-) -> Result<usize, KvError> {
+) -> Result<String, KvError> {
     let annotations: Vec<&Annotation> = annotations.into_iter().collect();
     let count = annotations.len();
     let json = v1::to_json_compact(doc, labels, annotations);
@@ -156,7 +156,7 @@ pub fn save<'a>(
     let mut index = read_index(kv)?;
     index.insert(doc.id().to_owned(), DocSummary { id: doc.id().to_owned(), title: doc.title().to_owned(), count });
     write_index(kv, &index)?;
-    Ok(json.len())
+    Ok(json)
 }
 
 fn read_index(kv: &dyn KeyValue) -> Result<BTreeMap<String, DocSummary>, KvError> {

@@ -215,3 +215,24 @@ fn export_name_and_content() {
     assert_eq!(f.annotations[0].quote, "Starck");
     assert_eq!(slug("  «  »  "), "document");
 }
+
+#[test]
+fn two_tabs_saving_in_turn_never_erase_each_other() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut a = boot(&kv);
+    let mut b = boot(&kv);
+    add(&mut a, "Orange", "organisation", "from-a");
+    add(&mut b, "Thalès", "organisation", "from-b");
+    a.save_now();
+    b.save_now(); // B never saw A's save event: it merges before writing.
+    let stored = v1::parse_str(&kv.get(&store::doc_key(a.doc().id())).unwrap().unwrap()).unwrap();
+    let mut ids: Vec<&str> = stored.annotations.iter().map(|x| x.id.as_str()).collect();
+    ids.sort();
+    assert_eq!(ids, ["from-a", "from-b"]);
+    // A's later save keeps B's work too, and a newer edit wins.
+    assert!(a.apply(Action::Relabel { id: "from-a".into(), label: "claim".into(), now: t(50) }));
+    a.save_now();
+    let stored = v1::parse_str(&kv.get(&store::doc_key(a.doc().id())).unwrap().unwrap()).unwrap();
+    assert_eq!(stored.annotations.len(), 2);
+    assert_eq!(stored.annotations.iter().find(|x| x.id == "from-a").unwrap().label, "claim");
+}
