@@ -195,3 +195,200 @@ async fn a_thousand_random_operations_keep_dom_core_and_storage_in_step() {
     }
     app.unmount().await;
 }
+
+/// A valid file for the seed article with one annotation, as JSON.
+fn seed_file_value() -> serde_json::Value {
+    let doc = Document::from_plain_text(include_str!("../www/default-article.txt"));
+    let a = Annotation {
+        id: "imp".into(),
+        start: 0,
+        end: 14,
+        label: "person".into(),
+        quote: "Patrick Starck".into(),
+        note: String::new(),
+        created: Timestamp::from_millis(0),
+        modified: Timestamp::from_millis(0),
+    };
+    serde_json::from_str(&v1::to_json(&doc, &LabelSet::default(), [&a])).unwrap()
+}
+
+fn edited(f: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
+    let mut v = seed_file_value();
+    f(&mut v);
+    serde_json::to_vec(&v).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn every_bad_import_leaves_the_document_untouched_and_says_why() {
+    use serde_json::json;
+    let app = fresh().await;
+    app.select_text("Orange", 0).await;
+    press("2").await;
+    let before = app.annotations();
+    let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("not JSON", b"Bonjour".to_vec(), "not valid JSON"),
+        ("empty", Vec::new(), "empty"),
+        ("binary", vec![0x89, b'P', b'N', b'G', 0xff, 0x00, 0xfe], "not text"),
+        ("deep", deep.into_bytes(), "too deeply"),
+        ("wrong format", edited(|v| v["format"] = json!("autre")), "not \"surligneur\""),
+        ("newer", edited(|v| v["version"] = json!(2)), "newer Surligneur"),
+        ("missing field", edited(|v| { v["annotations"][0].as_object_mut().unwrap().remove("quote"); }), "\"quote\" is missing"),
+        ("negative", edited(|v| v["annotations"][0]["start"] = json!(-1)), "negative"),
+        ("fractional", edited(|v| v["annotations"][0]["end"] = json!(13.5)), "whole number"),
+        ("reversed", edited(|v| { v["annotations"][0]["start"] = json!(20); v["annotations"][0]["end"] = json!(10); }), "before it starts"),
+        ("out of range", edited(|v| v["annotations"][0]["end"] = json!(99_999)), "past the end"),
+        ("quote", edited(|v| v["annotations"][0]["quote"] = json!("Patrick Stark!")), "does not match"),
+        ("label", edited(|v| v["annotations"][0]["label"] = json!("lieu")), "not defined"),
+        ("duplicate id", edited(|v| { let a = v["annotations"][0].clone(); let mut b = a.clone(); b["end"] = json!(7); b["quote"] = json!("Patrick"); v["annotations"].as_array_mut().unwrap().push(b); }), "used by another annotation"),
+        ("w3c", br#"{"@context":"http://www.w3.org/ns/anno.jsonld","type":"Annotation","body":"x","target":"http://example.org"}"#.to_vec(), "W3C Web Annotation"),
+    ];
+    let input: HtmlInputElement = app.query("input[data-action=import]").unwrap().unchecked_into();
+    for (name, bytes, words) in cases {
+        choose_file(&input, &format!("{name}.json"), &bytes).await;
+        let alert = app.alert_text();
+        assert!(alert.contains(words), "{name}: alert {alert:?} should say {words:?}");
+        assert!(alert.contains("Nothing was changed"), "{name}: {alert:?}");
+        assert_eq!(app.annotations(), before, "{name} changed the annotations");
+        assert!(app.query("[data-choice]").is_none(), "{name}: no merge question for a bad file");
+        for b in app.query_all(".alert .dismiss") {
+            click(&b).await;
+        }
+    }
+    app.unmount().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_file_over_the_limit_is_refused_before_reading() {
+    let app = fresh().await;
+    let input: HtmlInputElement = app.query("input[data-action=import]").unwrap().unchecked_into();
+    let big = vec![b' '; 50 * 1024 * 1024];
+    choose_file(&input, "huge.json", &big).await;
+    let alert = app.alert_text();
+    assert!(alert.contains("too large") && alert.contains("limit is 20 MB"), "{alert}");
+    app.unmount().await;
+}
+
+#[wasm_bindgen_test]
+async fn corrupted_storage_is_backed_up_and_downloadable() {
+    storage().clear().unwrap();
+    let id = Document::from_plain_text(include_str!("../www/default-article.txt")).id().to_owned();
+    let key = format!("surligneur/doc/{id}");
+    storage().set_item(&key, "{\"format\":\"surligneur\", oops").unwrap();
+    let app = mount().await;
+    assert!(app.alert_text().contains("could not be read"), "{}", app.alert_text());
+    assert!(app.article().text_content().unwrap().starts_with("Patrick Starck"));
+    let mut backups = Vec::new();
+    for i in 0..storage().length().unwrap() {
+        let k = storage().key(i).unwrap().unwrap();
+        if k.starts_with("surligneur/backup/") {
+            backups.push(k);
+        }
+    }
+    assert_eq!(backups.len(), 1);
+    assert_eq!(storage().get_item(&backups[0]).unwrap().as_deref(), Some("{\"format\":\"surligneur\", oops"));
+    click(&app.query("[data-action=download-backup]").expect("a download button")).await;
+    let (_, body) = surligneur::web::files::last_download().unwrap();
+    assert_eq!(body, "{\"format\":\"surligneur\", oops");
+    // Working on does not touch the backup.
+    app.select_text("Orange", 0).await;
+    press("2").await;
+    pagehide();
+    assert_eq!(storage().get_item(&backups[0]).unwrap().as_deref(), Some("{\"format\":\"surligneur\", oops"));
+    app.unmount().await;
+}
+
+#[wasm_bindgen_test]
+async fn unavailable_local_storage_keeps_the_app_working_in_memory() {
+    storage().clear().unwrap();
+    // Make `window.localStorage` throw, as some privacy modes do.
+    let win = window();
+    let w: &js_sys::Object = win.unchecked_ref();
+    let original = js_sys::Object::get_own_property_descriptor(w, &"localStorage".into());
+    let thrower = js_sys::Function::new_no_args("throw new DOMException('The operation is insecure.', 'SecurityError')");
+    let desc = js_sys::Object::new();
+    js_sys::Reflect::set(&desc, &"get".into(), &thrower).unwrap();
+    js_sys::Reflect::set(&desc, &"configurable".into(), &true.into()).unwrap();
+    js_sys::Object::define_property(w, &"localStorage".into(), &desc);
+    assert!(window().local_storage().is_err(), "the override works");
+
+    let app = mount().await;
+    let alert = app.alert_text();
+    app.select_text("Orange", 0).await;
+    press("2").await;
+    assert_eq!(app.annotations().len(), 1);
+    pagehide();
+    let state = app.query(".save-state").unwrap().text_content().unwrap();
+
+    // Restore the real localStorage before asserting (so a failure cannot
+    // break the other tests).
+    if original.is_undefined() {
+        js_sys::Reflect::delete_property(w, &"localStorage".into()).unwrap();
+    } else {
+        js_sys::Object::define_property(w, &"localStorage".into(), original.unchecked_ref());
+    }
+    assert!(window().local_storage().is_ok());
+    assert!(alert.contains("not being saved") && alert.contains("Export"), "{alert}");
+    assert!(state.contains("Not saved"), "{state}");
+    app.unmount().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_full_storage_is_reported_then_saving_resumes() {
+    let app = fresh().await;
+    // Fill localStorage to its quota.
+    let mut n = 0;
+    for size in [256 * 1024, 16 * 1024, 1024, 64, 1] {
+        let chunk = "x".repeat(size);
+        while storage().set_item(&format!("filler/{n}"), &chunk).is_ok() {
+            n += 1;
+            assert!(n < 2_000, "quota never reached");
+        }
+    }
+    app.select_text("Orange", 0).await;
+    press("2").await;
+    pagehide();
+    yew::scheduler::flush().await;
+    assert!(app.alert_text().contains("full"), "{}", app.alert_text());
+    assert_eq!(app.annotations().len(), 1, "nothing dropped");
+    for i in 0..n {
+        storage().remove_item(&format!("filler/{i}")).unwrap();
+    }
+    app.select_text("Thalès", 0).await;
+    press("2").await;
+    pagehide();
+    yew::scheduler::flush().await;
+    assert!(app.alert_text().contains("works again"), "{}", app.alert_text());
+    app.unmount().await;
+    let again = mount().await;
+    assert_eq!(again.annotations().len(), 2);
+    again.unmount().await;
+}
+
+#[wasm_bindgen_test]
+async fn two_tabs_on_one_document_merge_instead_of_erasing() {
+    let a = fresh().await;
+    let b = mount().await;
+    a.select_text("Orange", 0).await;
+    press("2").await;
+    // The selection helpers work on whichever article they are given.
+    select_in(&b.article(), 0, 14);
+    mouseup(&b.article());
+    yew::scheduler::flush().await;
+    press("1").await;
+    assert_eq!(b.annotations().len(), 1, "B has its own");
+    pagehide(); // both save; the second merges the first's value before writing
+    // Tell both about the stored value, as the browser's `storage` event would.
+    let id = Document::from_plain_text(include_str!("../www/default-article.txt")).id().to_owned();
+    let key = format!("surligneur/doc/{id}");
+    let value = storage().get_item(&key).unwrap();
+    let init = web_sys::StorageEventInit::new();
+    init.set_key(Some(&key));
+    init.set_new_value(value.as_deref());
+    window().dispatch_event(&web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap()).unwrap();
+    yew::scheduler::flush().await;
+    assert_eq!(a.annotations().len(), 2, "A sees B's annotation");
+    assert_eq!(b.annotations().len(), 2, "B sees A's annotation");
+    a.unmount().await;
+    b.unmount().await;
+}

@@ -72,6 +72,8 @@ pub enum Msg {
     DownloadBackup(String),
     /// A message for the alert region.
     Notice(AlertKind, String),
+    /// The model changed outside `update` (a synchronous flush): redraw.
+    Refresh,
 }
 
 struct Picker {
@@ -259,10 +261,12 @@ impl Component for App {
             // no later turn of the event loop.
             for (target, ev) in [(window.as_ref(), "pagehide"), (document.as_ref(), "visibilitychange")] {
                 let m = model.clone();
+                let l = link.clone();
                 listeners.push(EventListener::new(target, ev, move |_| {
                     if let Ok(mut m) = m.try_borrow_mut() {
                         m.save_now();
                     }
+                    l.send_message(Msg::Refresh);
                 }));
             }
             let l = link.clone();
@@ -399,6 +403,7 @@ impl Component for App {
                 }
                 false
             }
+            Msg::Refresh => true,
             Msg::Notice(kind, text) => {
                 self.model.borrow_mut().alert(kind, text);
                 true
