@@ -320,3 +320,90 @@ async fn nbsp_paragraph_offsets_are_exact() {
     assert_eq!(a.quote, needle);
     app.unmount().await;
 }
+
+#[wasm_bindgen_test]
+async fn tab_stops_follow_document_order_and_sidebar_reveals() {
+    let app = fresh().await;
+    // Tag out of order: later text first.
+    app.select_text("Orange", 0).await;
+    press("2").await;
+    app.select_text("Patrick Starck a annoncé", 0).await;
+    press("3").await;
+    app.select_text("Patrick Starck", 2).await;
+    press("1").await;
+    // One tab stop per annotation, in reading order (outer span first).
+    let stops: Vec<(String, String)> = app
+        .query_all("#article [data-annotation-id][tabindex='0']")
+        .iter()
+        .map(|e| (e.get_attribute("data-label").unwrap(), e.text_content().unwrap()))
+        .collect();
+    let labels: Vec<&str> = stops.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(labels, ["claim", "person", "organisation"]);
+    // Hover/focus shows label and note.
+    let org = app.query("#article [data-label=organisation]").unwrap();
+    assert_eq!(org.get_attribute("title").as_deref(), Some("Organisation"));
+    // The side panel groups by label, in document order; clicking a quote
+    // focuses and flashes the highlight.
+    let groups: Vec<String> = app.query_all(".sidebar .group").iter().map(|g| g.get_attribute("data-group").unwrap()).collect();
+    assert_eq!(groups, ["person", "organisation", "claim"]);
+    let entry = app.query(".group[data-group=organisation] .quote").unwrap();
+    click(&entry).await;
+    assert!(org.class_list().contains("flash"));
+    let active = document().active_element().unwrap();
+    assert_eq!(active.get_attribute("data-label").as_deref(), Some("organisation"));
+    // The legend counts per label.
+    let legend = app.query(".legend").unwrap().text_content().unwrap();
+    assert!(legend.contains("Person (1)") && legend.contains("Organisation (1)") && legend.contains("Claim (1)"), "{legend}");
+    app.unmount().await;
+}
+
+#[wasm_bindgen_test]
+async fn picker_appears_next_to_the_selection() {
+    let app = fresh().await;
+    app.select_text("Cloudwatt revendique", 0).await;
+    let picker = app.query(".picker").unwrap();
+    let top: f64 = picker.style().get_property_value("top").unwrap().trim_end_matches("px").parse().unwrap();
+    let rect = window().get_selection().unwrap().unwrap().get_range_at(0).unwrap().get_bounding_client_rect();
+    assert!((top - rect.bottom()).abs() < 20.0, "picker at {top}, selection bottom {}", rect.bottom());
+    app.unmount().await;
+}
+
+#[wasm_bindgen_test]
+async fn documents_menu_switches_and_keeps_each_documents_annotations() {
+    let app = fresh().await;
+    app.select_text("Orange", 0).await;
+    press("2").await;
+    let open: HtmlInputElement = app.query("input[data-action=open]").unwrap().unchecked_into();
+    choose_file(&open, "note.txt", "Mon article\n\nUn texte à moi.".as_bytes()).await;
+    assert_eq!(app.query("#article h1").unwrap().text_content().unwrap(), "Mon article");
+    assert!(app.annotations().is_empty());
+    let menu: web_sys::HtmlSelectElement = app.query("select[data-action=documents]").unwrap().unchecked_into();
+    let options = app.query_all("select[data-action=documents] option");
+    let texts: Vec<String> = options.iter().map(|o| o.text_content().unwrap()).collect();
+    assert!(texts.iter().any(|t| t == "Mon article (0)"), "{texts:?}");
+    assert!(texts.iter().any(|t| t.starts_with("Patrick Starck cède") && t.ends_with("(1)")), "{texts:?}");
+    let seed_id = options
+        .iter()
+        .find(|o| o.text_content().unwrap().starts_with("Patrick"))
+        .unwrap()
+        .get_attribute("value")
+        .unwrap();
+    menu.set_value(&seed_id);
+    menu.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    yew::scheduler::flush().await;
+    assert!(app.article().text_content().unwrap().starts_with("Patrick Starck"));
+    assert_eq!(app.annotations()[0].2, "Orange");
+    app.unmount().await;
+}
+
+#[wasm_bindgen_test]
+async fn paste_dialog_opens_pasted_text() {
+    let app = fresh().await;
+    click(&app.query("[data-action=paste]").unwrap()).await;
+    let area: web_sys::HtmlTextAreaElement = app.query("textarea[data-action=paste-text]").unwrap().unchecked_into();
+    area.set_value("Collé 😀\n\nTexte collé.");
+    click(&app.query("[data-action=paste-open]").unwrap()).await;
+    assert_eq!(app.article().text_content().unwrap(), "Collé 😀\n\nTexte collé.");
+    assert!(app.query("textarea[data-action=paste-text]").is_none());
+    app.unmount().await;
+}
