@@ -1,0 +1,88 @@
+//! Long, bounded property runs ("fuzzing" without a nightly toolchain):
+//! the importer and the selection → offset mapping must never panic on
+//! any input. The test command runs them with FUZZ_CASES (default 4,000
+//! cases each, a few seconds); raise it for a longer hunt.
+#![cfg(not(target_arch = "wasm32"))]
+
+use proptest::prelude::*;
+use surligneur::core::Document;
+use surligneur::format::v1;
+
+fn cases() -> u32 {
+    std::env::var("FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(4_000)
+}
+
+fn json_like() -> impl Strategy<Value = String> {
+    let token = prop_oneof![
+        Just("{".to_string()),
+        Just("}".to_string()),
+        Just("[".to_string()),
+        Just("]".to_string()),
+        Just(",".to_string()),
+        Just(":".to_string()),
+        Just("\"format\"".to_string()),
+        Just("\"surligneur\"".to_string()),
+        Just("\"version\"".to_string()),
+        Just("1".to_string()),
+        Just("\"document\"".to_string()),
+        Just("\"annotations\"".to_string()),
+        Just("\"labels\"".to_string()),
+        Just("\"start\"".to_string()),
+        Just("\"end\"".to_string()),
+        Just("-1".to_string()),
+        Just("1e400".to_string()),
+        Just("18446744073709551616".to_string()),
+        Just("null".to_string()),
+        Just("\"\\ud800\"".to_string()),
+        "\"[a-z😀\u{a0}]{0,6}\"",
+        "[0-9]{1,25}",
+    ];
+    prop::collection::vec(token, 0..80).prop_map(|t| t.concat())
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            Just("a".to_string()),
+            Just(" ".to_string()),
+            Just("\n".to_string()),
+            Just("\n\n".to_string()),
+            Just("\u{a0}".to_string()),
+            Just("’".to_string()),
+            Just("😀".to_string()),
+            Just("e\u{301}".to_string()),
+            Just("\r\n".to_string()),
+        ],
+        0..60,
+    )
+    .prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn importer_never_panics_on_json_like_input(s in json_like()) {
+        if let Err(e) = v1::parse(s.as_bytes()) {
+            prop_assert!(!e.to_string().is_empty());
+        }
+    }
+
+    #[test]
+    fn selection_mapping_never_panics_and_round_trips(t in text(), block in 0usize..12, utf16 in 0usize..200, pos in 0usize..200) {
+        let doc = Document::from_plain_text(&t);
+        // Arbitrary DOM offsets: never a panic; a result is inside the block.
+        if let Some(c) = doc.block_utf16_to_char(block, utf16) {
+            let b = doc.blocks()[block];
+            prop_assert!(b.start <= c && c <= b.end);
+        }
+        // Every code point of a block maps to UTF-16 and back exactly.
+        if let Some(b) = doc.blocks().get(block).copied() {
+            let c = b.start + pos % (b.end - b.start + 1);
+            let u = doc.char_to_block_utf16(block, c).unwrap();
+            prop_assert_eq!(doc.block_utf16_to_char(block, u), Some(c));
+        }
+        let _ = doc.offsets().utf16_to_char(utf16);
+        let _ = doc.slice(pos, utf16);
+    }
+}
