@@ -1,6 +1,6 @@
 //! Long, bounded property runs ("fuzzing" without a nightly toolchain):
 //! the importer and the selection → offset mapping must never panic on
-//! any input. The test command runs them with FUZZ_CASES (default 4,000
+//! any input. The test command runs them with FUZZ_CASES (default 1,500
 //! cases each, a few seconds); raise it for a longer hunt.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -9,7 +9,7 @@ use surligneur::core::Document;
 use surligneur::format::v1;
 
 fn cases() -> u32 {
-    std::env::var("FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(4_000)
+    std::env::var("FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_500)
 }
 
 fn json_like() -> impl Strategy<Value = String> {
