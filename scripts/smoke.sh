@@ -5,6 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${SMOKE_PORT:-8099}
+# The built page keeps its strict CSP and has no inline script.
+grep -q "script-src 'self' 'wasm-unsafe-eval'" dist/index.html || { echo "smoke: FAILED, CSP missing from dist/index.html"; exit 1; }
+if grep -Pzo '<script(?![^>]*\bsrc=)[^>]*>' dist/index.html >/dev/null; then
+  echo "smoke: FAILED, dist/index.html has an inline script"; exit 1
+fi
 python3 -m http.server "$PORT" --bind 127.0.0.1 --directory dist >/dev/null 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null' EXIT
