@@ -98,6 +98,8 @@ pub enum SaveState {
     /// The stored value was written by a newer Surligneur; this document is
     /// not saved so that it is not overwritten.
     Blocked(String),
+    /// The browser refuses storage altogether: work lives in this tab only.
+    Unavailable(String),
 }
 
 /// The whole app state.
@@ -136,7 +138,7 @@ impl AppModel {
             synced: None,
         };
         if let Some(e) = storage_problem {
-            m.save = SaveState::Failing(e.to_string());
+            m.save = SaveState::Unavailable(e.to_string());
             m.alert(
                 AlertKind::Error,
                 format!("Changes are not being saved: {e}. Your work stays in this tab; use Export to keep a copy."),
@@ -268,7 +270,7 @@ impl AppModel {
     /// writer never erases the other's work. Failures keep the work in
     /// memory and say so once; success after a failure says so too.
     pub fn save_now(&mut self) {
-        if matches!(self.save, SaveState::Blocked(_)) || !self.is_dirty() {
+        if matches!(self.save, SaveState::Blocked(_) | SaveState::Unavailable(_)) || !self.is_dirty() {
             return;
         }
         self.merge_foreign_save();
@@ -394,8 +396,9 @@ impl AppModel {
         self.views = (0..self.session.doc().blocks().len())
             .filter_map(|b| build_view(&self.session, b).map(Rc::new))
             .collect();
-        self.save = match self.save {
-            SaveState::Failing(ref e) => SaveState::Failing(e.clone()),
+        self.save = match &self.save {
+            SaveState::Failing(e) => SaveState::Failing(e.clone()),
+            SaveState::Unavailable(e) => SaveState::Unavailable(e.clone()),
             _ => SaveState::Saved,
         };
         self.pending_import = None;

@@ -236,3 +236,16 @@ fn two_tabs_saving_in_turn_never_erase_each_other() {
     assert_eq!(stored.annotations.len(), 2);
     assert_eq!(stored.annotations.iter().find(|x| x.id == "from-a").unwrap().label, "claim");
 }
+
+#[test]
+fn unavailable_storage_never_claims_to_save() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut m = AppModel::boot(kv.clone(), Some(KvError::Unavailable("SecurityError".into())), t(0));
+    assert!(matches!(m.save_state(), SaveState::Unavailable(_)));
+    assert!(m.alerts().iter().any(|a| a.text.contains("not being saved")));
+    add(&mut m, "Orange", "organisation", "o1");
+    m.save_now();
+    assert!(matches!(m.save_state(), SaveState::Unavailable(_)));
+    assert!(!m.alerts().iter().any(|a| a.text.contains("works again")));
+    assert_eq!(m.session().annotations().len(), 1);
+}

@@ -318,7 +318,9 @@ async fn unavailable_local_storage_keeps_the_app_working_in_memory() {
     press("2").await;
     assert_eq!(app.annotations().len(), 1);
     pagehide();
+    yew::scheduler::flush().await;
     let state = app.query(".save-state").unwrap().text_content().unwrap();
+    let alert_after = app.alert_text();
 
     // Restore the real localStorage before asserting (so a failure cannot
     // break the other tests).
@@ -330,6 +332,7 @@ async fn unavailable_local_storage_keeps_the_app_working_in_memory() {
     assert!(window().local_storage().is_ok());
     assert!(alert.contains("not being saved") && alert.contains("Export"), "{alert}");
     assert!(state.contains("Not saved"), "{state}");
+    assert!(!alert_after.contains("works again"), "{alert_after}");
     app.unmount().await;
 }
 

@@ -460,6 +460,7 @@ impl Component for App {
             SaveState::Pending => "Saving…".to_owned(),
             SaveState::Failing(_) => "Not saved — export to keep a copy".to_owned(),
             SaveState::Blocked(_) => "Not saved (stored by a newer version)".to_owned(),
+            SaveState::Unavailable(_) => "Not saved — this browser blocks storage; export to keep a copy".to_owned(),
         };
         let paste_ref = self.paste_ref.clone();
         let on_paste_open = link.batch_callback(move |_| {
