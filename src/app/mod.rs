@@ -475,7 +475,7 @@ impl Component for App {
                         <select data-action="documents" onchange={on_switch}>
                             { for model.docs().iter().map(|d| html! {
                                 <option key={d.id.clone()} value={d.id.clone()} selected={d.id == doc.id()}>
-                                    { format!("{} ({})", d.title, d.count) }
+                                    { format!("{} ({})", d.title, if d.id == doc.id() { session.annotations().len() } else { d.count }) }
                                 </option>
                             }) }
                         </select>
