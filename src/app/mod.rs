@@ -21,7 +21,7 @@ use crate::model::{AlertKind, AppModel, SaveState, MAX_FILE_BYTES};
 use crate::store::KeyValue;
 use crate::web::{self, files, selection, storage::LocalStorage};
 use block::Block;
-use sidebar::{shorten, Entry, Sidebar};
+use sidebar::{groups, Group, Sidebar};
 
 /// Debounce between a change and its save.
 pub const SAVE_DELAY_MS: u32 = 250;
@@ -60,6 +60,8 @@ pub enum Msg {
     ImportChoice(Option<ImportMode>),
     /// Switch document.
     Switch(String),
+    /// Show every entry of a label in the side panel.
+    Expand(String),
     /// Show or hide the paste dialog.
     TogglePaste,
     /// Save now (debounce timer fired).
@@ -94,7 +96,8 @@ pub struct App {
     paste_open: bool,
     focus_after: Option<String>,
     save_timer: Option<Timeout>,
-    entries: (u64, Rc<Vec<Entry>>),
+    entries: (u64, Rc<Vec<Group>>),
+    expanded: std::collections::HashSet<String>,
     labels: Rc<LabelSet>,
     callbacks: Callbacks,
     _listeners: Vec<EventListener>,
@@ -105,6 +108,7 @@ struct Callbacks {
     delete: Callback<String>,
     relabel: Callback<(String, String)>,
     note: Callback<(String, String)>,
+    expand: Callback<String>,
 }
 
 /// Is this event target a text field (where keys belong to the field)?
@@ -151,18 +155,13 @@ impl App {
         self.save_timer = Some(Timeout::new(delay, move || link.send_message(Msg::Save)));
     }
 
-    /// Rebuild the sidebar's entries when the model changed.
+    /// Rebuild the sidebar's groups when the model changed.
     fn refresh_entries(&mut self) {
         let model = self.model.borrow();
         let rev = model.rev();
         if self.entries.0 != rev {
-            let list = model
-                .session()
-                .annotations()
-                .iter()
-                .map(|a| Entry { id: a.id.clone(), label: a.label.clone(), quote: shorten(&a.quote, 120), note: a.note.clone() })
-                .collect();
-            self.entries = (rev, Rc::new(list));
+            let s = model.session();
+            self.entries = (rev, Rc::new(groups(s.labels(), s.annotations().iter(), &self.expanded)));
         }
     }
 
@@ -205,6 +204,7 @@ impl Component for App {
             delete: link.callback(Msg::Delete),
             relabel: link.callback(|(id, l)| Msg::Relabel(id, l)),
             note: link.callback(|(id, n)| Msg::Note(id, n)),
+            expand: link.callback(Msg::Expand),
         };
 
         let mut listeners = Vec::new();
@@ -290,6 +290,7 @@ impl Component for App {
             focus_after: None,
             save_timer: None,
             entries: (u64::MAX, Rc::new(Vec::new())),
+            expanded: Default::default(),
             labels,
             callbacks,
             _listeners: listeners,
@@ -404,6 +405,12 @@ impl Component for App {
                 false
             }
             Msg::Refresh => true,
+            Msg::Expand(label) => {
+                self.expanded.insert(label);
+                self.entries.0 = u64::MAX;
+                self.refresh_entries();
+                true
+            }
             Msg::Notice(kind, text) => {
                 self.model.borrow_mut().alert(kind, text);
                 true
@@ -538,12 +545,13 @@ impl Component for App {
                         { for nodes }
                     </article>
                     <Sidebar
-                        entries={self.entries_cached()}
+                        groups={self.entries.1.clone()}
                         labels={self.labels.clone()}
                         on_focus={self.callbacks.focus.clone()}
                         on_delete={self.callbacks.delete.clone()}
                         on_relabel={self.callbacks.relabel.clone()}
                         on_note={self.callbacks.note.clone()}
+                        on_expand={self.callbacks.expand.clone()}
                     />
                 </main>
 
@@ -567,10 +575,6 @@ impl Component for App {
 }
 
 impl App {
-    fn entries_cached(&self) -> Rc<Vec<Entry>> {
-        self.entries.1.clone()
-    }
-
     fn reveal_focus(&self, id: &str) {
         let Some(article) = self.article.cast::<Element>() else { return };
         let Ok(list) = article.query_selector_all("[data-annotation-id][tabindex='0']") else { return };

@@ -25,11 +25,47 @@ pub struct Entry {
 /// Entries shown per label before "Show all".
 pub const GROUP_LIMIT: usize = 100;
 
-/// Sidebar props. `entries` changes only when annotations change.
+/// One label's section of the panel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// Label id.
+    pub label: String,
+    /// Label name.
+    pub name: String,
+    /// How many annotations carry the label.
+    pub count: usize,
+    /// The entries shown (the first [`GROUP_LIMIT`] unless expanded), in
+    /// document order.
+    pub shown: Vec<Entry>,
+}
+
+/// Build the panel's groups from annotations in document order. Only the
+/// entries shown are built, so a change costs O(annotations) iteration,
+/// not O(annotations) allocations.
+pub fn groups<'a>(
+    labels: &LabelSet,
+    annotations: impl Iterator<Item = &'a crate::core::Annotation>,
+    expanded: &HashSet<String>,
+) -> Vec<Group> {
+    let mut groups: Vec<Group> = labels
+        .iter()
+        .map(|l| Group { label: l.id.clone(), name: l.name.clone(), count: 0, shown: Vec::new() })
+        .collect();
+    for a in annotations {
+        let Some(g) = groups.iter_mut().find(|g| g.label == a.label) else { continue };
+        g.count += 1;
+        if g.shown.len() < GROUP_LIMIT || expanded.contains(&g.label) {
+            g.shown.push(Entry { id: a.id.clone(), label: a.label.clone(), quote: shorten(&a.quote, 120), note: a.note.clone() });
+        }
+    }
+    groups
+}
+
+/// Sidebar props. `groups` changes only when annotations change.
 #[derive(Properties, PartialEq, Clone)]
 pub struct SidebarProps {
-    /// All annotations in document order.
-    pub entries: Rc<Vec<Entry>>,
+    /// The groups, by label.
+    pub groups: Rc<Vec<Group>>,
     /// The label set.
     pub labels: Rc<LabelSet>,
     /// Scroll to and flash a highlight.
@@ -40,31 +76,25 @@ pub struct SidebarProps {
     pub on_relabel: Callback<(String, String)>,
     /// Edit a note: (id, note).
     pub on_note: Callback<(String, String)>,
+    /// Show every entry of a label.
+    pub on_expand: Callback<String>,
 }
 
 /// The review panel.
 #[function_component(Sidebar)]
 pub fn sidebar(props: &SidebarProps) -> Html {
-    let expanded = use_state(HashSet::<String>::new);
-    let groups = props.labels.iter().map(|label| {
-        let all: Vec<&Entry> = props.entries.iter().filter(|e| e.label == label.id).collect();
-        let show_all = expanded.contains(&label.id);
-        let shown = if show_all { all.len() } else { all.len().min(GROUP_LIMIT) };
-        let more = all.len() - shown;
+    let total: usize = props.groups.iter().map(|g| g.count).sum();
+    let groups = props.groups.iter().map(|g| {
+        let more = g.count - g.shown.len();
         let toggle = {
-            let expanded = expanded.clone();
-            let id = label.id.clone();
-            Callback::from(move |_| {
-                let mut s = (*expanded).clone();
-                s.insert(id.clone());
-                expanded.set(s);
-            })
+            let (cb, id) = (props.on_expand.clone(), g.label.clone());
+            Callback::from(move |_| cb.emit(id.clone()))
         };
         html! {
-            <section class="group" data-group={label.id.clone()} key={label.id.clone()}>
-                <h3><span class="swatch" data-label={label.id.clone()}></span>{ format!("{} ({})", label.name, all.len()) }</h3>
+            <section class="group" data-group={g.label.clone()} key={g.label.clone()}>
+                <h3><span class="swatch" data-label={g.label.clone()}></span>{ format!("{} ({})", g.name, g.count) }</h3>
                 <ul>
-                    { for all.iter().take(shown).map(|e| entry(e, props)) }
+                    { for g.shown.iter().map(|e| entry(e, props)) }
                 </ul>
                 if more > 0 {
                     <button class="more" onclick={toggle}>{ format!("Show {more} more") }</button>
@@ -75,7 +105,7 @@ pub fn sidebar(props: &SidebarProps) -> Html {
     html! {
         <aside class="sidebar" aria-label="Annotations">
             <h2>{ "Annotations" }</h2>
-            if props.entries.is_empty() {
+            if total == 0 {
                 <p class="empty">{ "Select text in the article, then press 1, 2 or 3 (or pick a label)." }</p>
             }
             { for groups }
