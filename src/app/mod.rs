@@ -264,7 +264,7 @@ impl Component for App {
                 let l = link.clone();
                 listeners.push(EventListener::new(target, ev, move |_| {
                     if let Ok(mut m) = m.try_borrow_mut() {
-                        m.save_now();
+                        web::measured("surligneur:save", || m.save_now());
                     }
                     l.send_message(Msg::Refresh);
                 }));
@@ -381,7 +381,7 @@ impl Component for App {
                 true
             }
             Msg::Save => {
-                self.model.borrow_mut().save_now();
+                web::measured("surligneur:save", || self.model.borrow_mut().save_now());
                 true
             }
             Msg::External(key, value) => {

@@ -40,3 +40,19 @@ pub fn install_panic_hook() {
         }
     }));
 }
+
+/// Run `f` and record its duration as a `performance.measure` named
+/// `name` (read by the benchmark: `surligneur:save`, …).
+pub fn measured<R>(name: &str, f: impl FnOnce() -> R) -> R {
+    let perf = web_sys::window().and_then(|w| w.performance());
+    let start = format!("{name}:start");
+    if let Some(p) = &perf {
+        let _ = p.mark(&start);
+    }
+    let r = f();
+    if let Some(p) = &perf {
+        let _ = p.measure_with_start_mark(name, &start);
+        p.clear_marks_with_mark_name(&start);
+    }
+    r
+}
