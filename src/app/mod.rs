@@ -575,9 +575,17 @@ impl Component for App {
 }
 
 impl App {
+    /// Focus the highlight of annotation `id` (its first piece), looking
+    /// only inside the block where it starts.
     fn reveal_focus(&self, id: &str) {
         let Some(article) = self.article.cast::<Element>() else { return };
-        let Ok(list) = article.query_selector_all("[data-annotation-id][tabindex='0']") else { return };
+        let block = {
+            let model = self.model.borrow();
+            let Some(a) = model.session().annotations().get(id) else { return };
+            model.doc().blocks_overlapping(a.start, a.end).start
+        };
+        let Ok(Some(block_el)) = article.query_selector(&format!("[data-block='{block}']")) else { return };
+        let Ok(list) = block_el.query_selector_all("[data-annotation-id][tabindex='0']") else { return };
         for i in 0..list.length() {
             let Some(el) = list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) else { continue };
             if el.get_attribute("data-annotation-id").as_deref() == Some(id) {
