@@ -1,36 +1,67 @@
-//! Format v1: the export and the unit of storage.
+//! Format v1: the export, and the unit of storage. One self-contained file
+//! per document:
 //!
 //! ```json
-//! {"format":"surligneur","version":1,
-//!  "document":{"id":"<hex SHA-256 of text>","title":"…","text":"…"},
-//!  "labels":[{"id":"person","name":"Person","color":"#e69f00","key":"1"}],
-//!  "annotations":[{"id":"…","start":0,"end":14,"label":"person","quote":"…",
-//!                  "note":"","created":"2013-11-29T10:00:00.000Z","modified":"…"}]}
+//! {
+//!   "format": "surligneur",
+//!   "version": 1,
+//!   "document": { "id": "<hex SHA-256 of text>", "title": "…", "text": "…" },
+//!   "labels": [ { "id": "person", "name": "Person", "color": "#e69f00", "key": "1" } ],
+//!   "annotations": [
+//!     { "id": "…", "start": 0, "end": 14, "label": "person", "quote": "Patrick Starck",
+//!       "note": "", "created": "2013-11-29T10:00:00.000Z", "modified": "2013-11-29T10:00:00.000Z" }
+//!   ]
+//! }
 //! ```
 //!
-//! Offsets are Unicode code points into `document.text`, half-open. The
-//! text uses LF line ends only. Unknown fields are refused (a typo in a
-//! hand-edited file should not silently lose data). Writing is
-//! deterministic (annotations in document order, fixed key order), so
-//! export → parse → export is byte-identical.
+//! * Offsets are Unicode code points (not bytes, not UTF-16 units) into
+//!   `document.text`, half-open `[start, end)`, `start < end`, and the span
+//!   must touch a paragraph (not only blank lines). `quote` is exactly the
+//!   text at the offsets, so a reader can check the offsets.
+//! * `document.text` has LF line ends only; `document.id` is the lower-case
+//!   hex SHA-256 of its UTF-8 bytes.
+//! * Labels: non-empty unique `id`, any `name`, `color` `#rrggbb`, `key` one
+//!   character, unique. Every annotation's `label` is one of the ids.
+//! * Annotation ids are non-empty and unique; no two annotations share
+//!   span and label. `note` may be empty.
+//! * Dates are RFC 3339 (`2013-11-29T10:00:00.000Z`, or with an offset such
+//!   as `+01:00`); they are written back in UTC with milliseconds.
+//! * Unknown fields are refused, not ignored: a typo in a hand-edited file
+//!   (`"colour"`) must not silently lose data, and a file is the unit of
+//!   storage, so nothing may be dropped on a round trip.
+//! * Whole numbers may be written `3` or `3.0` (JSON does not distinguish
+//!   them); they are written back as `3`.
 //!
-//! [`parse`] validates everything and never panics; the first problem is
-//! returned as a [`FormatError`] with a JSON path and a plain sentence.
+//! Writing ([`to_json`]) is deterministic: annotations in document order
+//! ([`Annotation::order_key`]), fixed key order, two-space indentation and
+//! a final newline, so export → parse → export is byte-identical.
+//!
+//! Reading ([`parse`]) never panics, whatever the bytes, and reports the
+//! first problem as a [`FormatError`]: a JSON path and one plain sentence.
+//! Checks run in this order: size, UTF-8, JSON syntax and depth, foreign
+//! JSON (a W3C Web Annotation, a Recogito export…), `format`, `version`,
+//! field names and types, labels, document id, then each annotation.
+//!
+//! `src/format/schema.json` is the same format as a JSON Schema (2020-12);
+//! it cannot express the checks between fields (quote, ids, labels, SHA-256).
 
-use std::collections::HashSet;
-use std::fmt;
+mod error;
 
+use std::collections::HashMap;
+
+use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Number, Value};
 
-use crate::core::document::content_id;
 use crate::core::{Annotation, Document, LabelDef, LabelSet, Timestamp};
+
+pub use error::{ErrorKind, FormatError};
 
 /// Value of the `format` field.
 pub const FORMAT: &str = "surligneur";
 /// The version this build writes and reads.
 pub const VERSION: u64 = 1;
-/// Largest file accepted, checked before parsing.
+/// Largest file accepted, in bytes; checked before parsing.
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
 
 /// A parsed, validated v1 file.
@@ -38,242 +69,26 @@ pub const MAX_BYTES: usize = 20 * 1024 * 1024;
 pub struct V1File {
     /// The document (text exactly as in the file).
     pub document: Document,
-    /// Its labels.
+    /// Its labels, in file (display) order.
     pub labels: LabelSet,
-    /// Its annotations, in file order.
+    /// Its annotations, in file order (document order when written by
+    /// [`to_json`]).
     pub annotations: Vec<Annotation>,
 }
 
-/// What is wrong with a file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// Zero bytes, or only whitespace.
-    Empty,
-    /// Larger than [`MAX_BYTES`].
-    TooLarge {
-        /// Its size in bytes.
-        size: usize,
-        /// The limit in bytes.
-        limit: usize,
-    },
-    /// Not UTF-8 text (a binary file, or another encoding).
-    NotUtf8,
-    /// Not JSON: a syntax error at this place.
-    NotJson {
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-    },
-    /// JSON nested deeper than any real file.
-    TooDeep,
-    /// A number too large to represent.
-    NumberTooLarge,
-    /// JSON, but from another tool.
-    Foreign {
-        /// What it looks like, in words.
-        what: String,
-    },
-    /// `format` is not `"surligneur"`.
-    WrongFormat {
-        /// The value found.
-        found: String,
-    },
-    /// A version newer than this build reads.
-    NewerVersion {
-        /// The version found.
-        found: u64,
-    },
-    /// A version that never existed (0, negative, not an integer).
-    UnsupportedVersion {
-        /// The value found, as JSON.
-        found: String,
-    },
-    /// A required field is missing.
-    MissingField {
-        /// Its name.
-        field: String,
-    },
-    /// A field that v1 does not have.
-    UnknownField {
-        /// Its name.
-        field: String,
-    },
-    /// A value of the wrong type.
-    WrongType {
-        /// What was expected, in words.
-        expected: String,
-    },
-    /// A negative offset.
-    NegativeOffset {
-        /// The value found.
-        found: String,
-    },
-    /// An offset with a fractional part, or too large.
-    NotAnOffset {
-        /// The value found.
-        found: String,
-    },
-    /// `end` before `start`.
-    Reversed {
-        /// start
-        start: usize,
-        /// end
-        end: usize,
-    },
-    /// `end == start`.
-    EmptySpan,
-    /// An offset past the end of the text.
-    OutOfRange {
-        /// The offset.
-        offset: usize,
-        /// Text length in code points.
-        len: usize,
-    },
-    /// `quote` differs from the text at `[start, end)`.
-    QuoteMismatch {
-        /// The text at the offsets.
-        expected: String,
-        /// The quote in the file.
-        found: String,
-    },
-    /// A label id not defined in `labels`.
-    UnknownLabel {
-        /// The label.
-        label: String,
-    },
-    /// Two annotations with one id.
-    DuplicateId {
-        /// The id.
-        id: String,
-    },
-    /// Two annotations with the same range and label.
-    DuplicateSpan,
-    /// Two labels with one id or one key.
-    DuplicateLabel {
-        /// The id or key.
-        value: String,
-    },
-    /// A label definition that is not usable (empty id, bad colour, key).
-    BadLabel {
-        /// What is wrong.
-        why: String,
-    },
-    /// An empty annotation id.
-    EmptyId,
-    /// `document.id` is not the SHA-256 of `document.text`.
-    DocumentIdMismatch,
-    /// `document.text` contains carriage returns.
-    CarriageReturn,
-    /// A date that is not RFC 3339.
-    BadTimestamp {
-        /// The value found.
-        found: String,
-    },
-}
-
-/// A problem with a file: where (JSON path, empty for the whole file) and
-/// what.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FormatError {
-    /// JSON path such as `annotations[3].end`; empty for the whole file.
-    pub path: String,
-    /// What is wrong.
-    pub kind: ErrorKind,
-}
-
-impl std::error::Error for FormatError {}
-
-fn short(s: &str) -> String {
-    const MAX: usize = 40;
-    if s.chars().count() <= MAX {
-        s.to_owned()
-    } else {
-        let mut t: String = s.chars().take(MAX - 1).collect();
-        t.push('…');
-        t
-    }
-}
-
-impl fmt::Display for ErrorKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use ErrorKind::*;
-        match self {
-            Empty => write!(f, "the file is empty."),
-            TooLarge { size, limit } => write!(
-                f,
-                "the file is too large ({:.1} MB); the limit is {} MB.",
-                *size as f64 / 1_048_576.0,
-                limit / 1_048_576
-            ),
-            NotUtf8 => write!(f, "the file is not text (it is binary or not UTF-8), so it cannot be a Surligneur file."),
-            NotJson { line, column } => write!(f, "the file is not valid JSON (problem at line {line}, column {column})."),
-            TooDeep => write!(f, "the file nests lists or objects too deeply to be a Surligneur file."),
-            NumberTooLarge => write!(f, "the file contains a number too large to be an offset."),
-            Foreign { what } => write!(f, "this is {what}, not a Surligneur file."),
-            WrongFormat { found } => write!(f, "the format is {:?}, not \"surligneur\".", short(found)),
-            NewerVersion { found } => write!(
-                f,
-                "the file was made by a newer Surligneur (format version {found}; this one reads version {VERSION}). Update Surligneur to open it."
-            ),
-            UnsupportedVersion { found } => write!(f, "the format version {} does not exist (expected {VERSION}).", short(found)),
-            MissingField { field } => write!(f, "the field \"{field}\" is missing."),
-            UnknownField { field } => write!(f, "the field \"{}\" is not part of the format.", short(field)),
-            WrongType { expected } => write!(f, "expected {expected}."),
-            NegativeOffset { found } => write!(f, "the offset {} is negative.", short(found)),
-            NotAnOffset { found } => write!(f, "the offset {} is not a whole number of characters.", short(found)),
-            Reversed { start, end } => write!(f, "the span ends ({end}) before it starts ({start})."),
-            EmptySpan => write!(f, "the span is empty (it starts where it ends)."),
-            OutOfRange { offset, len } => write!(f, "the offset {offset} is past the end of the text ({len} characters)."),
-            QuoteMismatch { expected, found } => write!(
-                f,
-                "the quote \"{}\" does not match the text at its offsets (\"{}\").",
-                short(found),
-                short(expected)
-            ),
-            UnknownLabel { label } => write!(f, "the label \"{}\" is not defined in \"labels\".", short(label)),
-            DuplicateId { id } => write!(f, "the id \"{}\" is used by another annotation.", short(id)),
-            DuplicateSpan => write!(f, "another annotation has the same span and label."),
-            DuplicateLabel { value } => write!(f, "\"{}\" is used by two labels.", short(value)),
-            BadLabel { why } => write!(f, "{why}."),
-            EmptyId => write!(f, "the id is empty."),
-            DocumentIdMismatch => write!(f, "the document id does not match its text (the text was changed after export)."),
-            CarriageReturn => write!(f, "the text contains carriage returns; Surligneur files use LF line ends."),
-            BadTimestamp { found } => write!(f, "the date {:?} is not an RFC 3339 date such as 2013-11-29T10:00:00.000Z.", short(found)),
-        }
-    }
-}
-
-impl fmt::Display for FormatError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            return write!(f, "{}", capitalise(&self.kind.to_string()));
-        }
-        let ann = self
-            .path
-            .strip_prefix("annotations[")
-            .and_then(|r| r.split(']').next())
-            .and_then(|n| n.parse::<usize>().ok());
-        match ann {
-            Some(i) => write!(f, "Annotation {} ({}): {}", i + 1, self.path, self.kind),
-            None => write!(f, "At {}: {}", self.path, self.kind),
-        }
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
-fn err(path: impl Into<String>, kind: ErrorKind) -> FormatError {
-    FormatError { path: path.into(), kind }
-}
-
 // ----- writing -------------------------------------------------------------
+
+// Own output structs, so the written key order is fixed here and does not
+// depend on how the core derives its serialisation.
+
+#[derive(Serialize)]
+struct FileOut<'a> {
+    format: &'static str,
+    version: u64,
+    document: DocOut<'a>,
+    labels: Vec<LabelOut<'a>>,
+    annotations: Vec<AnnOut<'a>>,
+}
 
 #[derive(Serialize)]
 struct DocOut<'a> {
@@ -283,276 +98,684 @@ struct DocOut<'a> {
 }
 
 #[derive(Serialize)]
-struct FileOut<'a> {
-    format: &'static str,
-    version: u64,
-    document: DocOut<'a>,
-    labels: &'a LabelSet,
-    annotations: Vec<&'a Annotation>,
+struct LabelOut<'a> {
+    id: &'a str,
+    name: &'a str,
+    color: &'a str,
+    key: &'a str,
 }
 
-fn file_out<'a>(doc: &'a Document, labels: &'a LabelSet, annotations: impl IntoIterator<Item = &'a Annotation>) -> FileOut<'a> {
-    let mut annotations: Vec<&Annotation> = annotations.into_iter().collect();
-    annotations.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+#[derive(Serialize)]
+struct AnnOut<'a> {
+    id: &'a str,
+    start: usize,
+    end: usize,
+    label: &'a str,
+    quote: &'a str,
+    note: &'a str,
+    created: String,
+    modified: String,
+}
+
+fn file_out<'a>(
+    doc: &'a Document,
+    labels: &'a LabelSet,
+    mut sorted: Vec<&'a Annotation>,
+) -> FileOut<'a> {
+    sorted.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     FileOut {
         format: FORMAT,
         version: VERSION,
-        document: DocOut { id: doc.id(), title: doc.title(), text: doc.text() },
-        labels,
-        annotations,
+        document: DocOut {
+            id: doc.id(),
+            title: doc.title(),
+            text: doc.text(),
+        },
+        labels: labels
+            .iter()
+            .map(|l| LabelOut {
+                id: &l.id,
+                name: &l.name,
+                color: &l.color,
+                key: &l.key,
+            })
+            .collect(),
+        annotations: sorted
+            .into_iter()
+            .map(|a| AnnOut {
+                id: &a.id,
+                start: a.start,
+                end: a.end,
+                label: &a.label,
+                quote: &a.quote,
+                note: &a.note,
+                created: a.created.to_rfc3339(),
+                modified: a.modified.to_rfc3339(),
+            })
+            .collect(),
     }
 }
 
-/// The file for a document: pretty-printed (2 spaces), annotations in
-/// document order, ending with a newline. Deterministic.
-pub fn to_json<'a>(doc: &'a Document, labels: &'a LabelSet, annotations: impl IntoIterator<Item = &'a Annotation>) -> String {
-    // Serialising plain strings and integers cannot fail.
-    let mut s = serde_json::to_string_pretty(&file_out(doc, labels, annotations)).unwrap_or_default();
+/// The v1 file for a document: pretty-printed with two-space indentation,
+/// annotations in document order, a final newline. Deterministic, and
+/// byte-identical after a [`parse`] round trip.
+pub fn to_json<'a>(
+    doc: &Document,
+    labels: &LabelSet,
+    annotations: impl IntoIterator<Item = &'a Annotation>,
+) -> String {
+    // Serialising strings and integers into a String cannot fail.
+    let mut s =
+        serde_json::to_string_pretty(&file_out(doc, labels, annotations.into_iter().collect()))
+            .unwrap_or_default();
     s.push('\n');
     s
 }
 
 /// The same file without whitespace (for storage, where size matters).
+/// [`parse`] reads both.
 pub fn to_json_compact<'a>(
-    doc: &'a Document,
-    labels: &'a LabelSet,
+    doc: &Document,
+    labels: &LabelSet,
     annotations: impl IntoIterator<Item = &'a Annotation>,
 ) -> String {
-    serde_json::to_string(&file_out(doc, labels, annotations)).unwrap_or_default()
+    serde_json::to_string(&file_out(doc, labels, annotations.into_iter().collect()))
+        .unwrap_or_default()
 }
 
 // ----- reading -------------------------------------------------------------
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawFile {
+struct RawFile<'a> {
+    // Checked on the untyped value before.
     #[allow(dead_code)]
-    format: String,
+    format: IgnoredAny,
     #[allow(dead_code)]
-    version: Value,
-    document: RawDoc,
-    labels: Vec<LabelDef>,
-    annotations: Vec<RawAnn>,
+    version: IgnoredAny,
+    #[serde(borrow)]
+    document: RawDoc<'a>,
+    #[serde(borrow)]
+    labels: Vec<RawLabel<'a>>,
+    #[serde(borrow)]
+    annotations: Vec<RawAnn<'a>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawDoc {
-    id: String,
-    title: String,
-    text: String,
+struct RawDoc<'a> {
+    id: &'a str,
+    title: &'a str,
+    text: &'a str,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawAnn {
-    id: String,
+struct RawLabel<'a> {
+    id: &'a str,
+    name: &'a str,
+    color: &'a str,
+    key: &'a str,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAnn<'a> {
+    id: &'a str,
+    // Numbers are checked by hand for sentences about negative, fractional
+    // and huge offsets.
     start: Value,
     end: Value,
-    label: String,
-    quote: String,
-    note: String,
-    created: String,
-    modified: String,
+    label: &'a str,
+    quote: &'a str,
+    note: &'a str,
+    created: &'a str,
+    modified: &'a str,
 }
 
-/// Parse and validate a file given as text.
+/// Parse and validate a file given as text. Same as [`parse`].
 pub fn parse_str(s: &str) -> Result<V1File, FormatError> {
     parse(s.as_bytes())
 }
 
-/// Parse and validate a file. Never panics, whatever the bytes.
+/// Parse and validate a file. Never panics, whatever the bytes; reports
+/// the first problem (see the module documentation for the order).
 pub fn parse(bytes: &[u8]) -> Result<V1File, FormatError> {
     if bytes.len() > MAX_BYTES {
-        return Err(err("", ErrorKind::TooLarge { size: bytes.len(), limit: MAX_BYTES }));
+        return Err(FormatError::new(
+            "",
+            ErrorKind::TooLarge {
+                size: bytes.len(),
+                limit: MAX_BYTES,
+            },
+        ));
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| err("", ErrorKind::NotUtf8))?;
+    let text = std::str::from_utf8(bytes).map_err(|_| FormatError::new("", ErrorKind::NotUtf8))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(err("", ErrorKind::Empty));
+        return Err(FormatError::new("", ErrorKind::Empty));
     }
-    let value: Value = serde_json::from_str(text).map_err(json_error)?;
+    let value = parse_json(text)?;
     check_envelope(&value)?;
-    let raw: RawFile = serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
-        err(path, classify_serde(&e.into_inner().to_string()))
-    })?;
+    let raw: RawFile<'_> =
+        serde_path_to_error::deserialize(&value).map_err(|e| type_error(&value, e))?;
     validate(raw)
 }
 
-fn json_error(e: serde_json::Error) -> FormatError {
-    let msg = e.to_string();
-    let kind = if msg.contains("recursion limit") {
-        ErrorKind::TooDeep
-    } else if msg.contains("number out of range") {
-        ErrorKind::NumberTooLarge
-    } else {
-        ErrorKind::NotJson { line: e.line(), column: e.column() }
-    };
-    err("", kind)
+/// Text to JSON, with a path for errors inside the structure.
+fn parse_json(text: &str) -> Result<Value, FormatError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value: Value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = path_string(e.path());
+        json_error(path, e.into_inner())
+    })?;
+    de.end().map_err(|e| json_error(String::new(), e))?;
+    Ok(value)
 }
 
-/// serde's messages to kinds (`missing field `x``, `unknown field `x``,
-/// `invalid type: …, expected …`).
-fn classify_serde(msg: &str) -> ErrorKind {
-    let quoted = |m: &str| m.split('`').nth(1).unwrap_or("").to_owned();
-    if msg.starts_with("missing field") {
-        ErrorKind::MissingField { field: quoted(msg) }
-    } else if msg.starts_with("unknown field") {
-        ErrorKind::UnknownField { field: quoted(msg) }
-    } else if let Some((_, expected)) = msg.split_once("expected ") {
-        let expected = expected.split(" at line").next().unwrap_or(expected);
-        ErrorKind::WrongType { expected: expected.replace("struct ", "an object ").replace("a sequence", "a list") }
+fn json_error(path: String, e: serde_json::Error) -> FormatError {
+    let (line, column) = (e.line(), e.column());
+    let msg = e.to_string();
+    if msg.starts_with("recursion limit exceeded") {
+        // The path would be 128 levels of `[0]`.
+        return FormatError::new("", ErrorKind::TooDeep);
+    }
+    let kind = if msg.starts_with("number out of range") {
+        ErrorKind::NumberTooLarge
+    } else if e.is_eof() {
+        ErrorKind::Truncated { line, column }
     } else {
-        ErrorKind::WrongType { expected: msg.to_owned() }
+        ErrorKind::NotJson { line, column }
+    };
+    FormatError::new(path, kind)
+}
+
+/// `annotations[3].end`; empty for the root. Stops at a segment the
+/// tracker could not name (an error while reading a key).
+fn path_string(p: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut s = String::new();
+    for seg in p.iter() {
+        match seg {
+            Segment::Seq { index } => s.push_str(&format!("[{index}]")),
+            Segment::Map { key } => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(key);
+            }
+            Segment::Enum { .. } => {}
+            Segment::Unknown => break,
+        }
+    }
+    s
+}
+
+/// A typed-deserialisation error as a kind, with the path, describing what
+/// was found from the value itself.
+fn type_error(root: &Value, e: serde_path_to_error::Error<serde_json::Error>) -> FormatError {
+    use serde_path_to_error::Segment;
+    let path = path_string(e.path());
+    let mut pointer = String::new();
+    for seg in e.path().iter() {
+        pointer.push('/');
+        match seg {
+            Segment::Seq { index } => pointer.push_str(&index.to_string()),
+            Segment::Map { key } => pointer.push_str(&key.replace('~', "~0").replace('/', "~1")),
+            _ => {}
+        }
+    }
+    let msg = e.into_inner().to_string();
+    let backquoted = |m: &str| m.split('`').nth(1).unwrap_or("").to_owned();
+    let kind = if msg.starts_with("missing field") {
+        ErrorKind::MissingField {
+            field: backquoted(&msg),
+        }
+    } else if msg.starts_with("unknown field") {
+        ErrorKind::UnknownField {
+            field: backquoted(&msg),
+        }
+    } else {
+        let expected = msg
+            .rsplit_once("expected ")
+            .map_or("something else", |(_, x)| x);
+        let expected = match expected {
+            "a string" | "a borrowed string" => "text".to_owned(),
+            "a sequence" => "a list".to_owned(),
+            x if x.starts_with("struct ") || x == "a map" => "an object".to_owned(),
+            x => x.to_owned(),
+        };
+        let found = root
+            .pointer(&pointer)
+            .map_or_else(|| "something else".to_owned(), describe);
+        ErrorKind::WrongType { expected, found }
+    };
+    FormatError::new(path, kind)
+}
+
+/// A JSON value in words, for "but it is …".
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("the value {b}"),
+        Value::Number(n) => format!("the number {}", number_text(n)),
+        Value::String(s) => format!("the text {}", error::quoted(s)),
+        Value::Array(_) => "a list".to_owned(),
+        Value::Object(_) => "an object".to_owned(),
     }
 }
+
+/// A number as a person would write it (`18446744073709551616`, not
+/// `1.8446744073709552e19`).
+fn number_text(n: &Number) -> String {
+    match n.as_f64() {
+        Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 1e21 => format!("{f:.0}"),
+        _ => n.to_string(),
+    }
+}
+
+/// A non-negative whole number, whether written `3` or `3.0`, if exactly
+/// representable; `Err(true)` if negative, `Err(false)` if fractional or
+/// too large.
+fn whole(n: &Number) -> Result<u64, bool> {
+    if let Some(u) = n.as_u64() {
+        return Ok(u);
+    }
+    if n.is_i64() {
+        return Err(true);
+    }
+    let f = n.as_f64().unwrap_or(f64::NAN);
+    if f < 0.0 {
+        Err(true)
+    } else if f.fract() == 0.0 && f <= 9_007_199_254_740_992.0 {
+        // Exact below 2^53; -0.0 is 0.
+        Ok(f as u64)
+    } else {
+        Err(false)
+    }
+}
+
+const W3C_LIST: &str = "a list of W3C Web Annotations";
+const RECOGITO_LIST: &str = "a list of annotations from Recogito or text-annotator";
 
 /// Recognise foreign JSON, then check `format` and `version`.
 fn check_envelope(v: &Value) -> Result<(), FormatError> {
+    let foreign = |what: &str| {
+        Err(FormatError::new(
+            "",
+            ErrorKind::Foreign {
+                what: what.to_owned(),
+            },
+        ))
+    };
     let obj = match v {
         Value::Object(o) => o,
         Value::Array(items) => {
-            let what = if items.iter().any(is_web_annotation) {
-                "a list of W3C Web Annotations"
+            return if items.iter().any(is_web_annotation) {
+                foreign(W3C_LIST)
             } else if items.iter().any(is_recogito) {
-                "a list of annotations from Recogito or text-annotator"
+                foreign(RECOGITO_LIST)
             } else {
-                "a JSON list"
+                foreign("a JSON list")
             };
-            return Err(err("", ErrorKind::Foreign { what: what.into() }));
         }
-        _ => return Err(err("", ErrorKind::Foreign { what: "a single JSON value".into() })),
+        _ => return foreign("a single JSON value"),
     };
-    match obj.get("format") {
-        Some(Value::String(f)) if f == FORMAT => {}
-        Some(Value::String(f)) => return Err(err("format", ErrorKind::WrongFormat { found: f.clone() })),
-        Some(_) => return Err(err("format", ErrorKind::WrongType { expected: "the string \"surligneur\"".into() })),
-        None => {
-            let what = if is_web_annotation(v) {
-                "a W3C Web Annotation"
-            } else if obj.get("type").and_then(Value::as_str) == Some("AnnotationCollection")
-                || obj.get("type").and_then(Value::as_str) == Some("AnnotationPage")
-            {
-                "a W3C Web Annotation collection"
-            } else if is_recogito(v) {
-                "an annotation from Recogito or text-annotator"
-            } else {
-                "JSON from another program (it has no \"format\": \"surligneur\")"
-            };
-            return Err(err("", ErrorKind::Foreign { what: what.into() }));
+    let format = obj.get("format");
+    if format.and_then(Value::as_str) != Some(FORMAT) {
+        // Foreign first: a W3C annotation may well have some "format".
+        if is_web_collection(v) {
+            return foreign("a collection of W3C Web Annotations");
+        } else if is_web_annotation(v) {
+            return foreign("a W3C Web Annotation");
+        } else if is_recogito(v) {
+            return foreign("an annotation from Recogito or text-annotator");
         }
+        return match format {
+            Some(Value::String(f)) => Err(FormatError::new(
+                "format",
+                ErrorKind::WrongFormat { found: f.clone() },
+            )),
+            Some(other) => Err(FormatError::new(
+                "format",
+                ErrorKind::WrongType {
+                    expected: "the text \"surligneur\"".into(),
+                    found: describe(other),
+                },
+            )),
+            None => foreign("JSON from another program"),
+        };
     }
+    let unsupported = |found: String| {
+        Err(FormatError::new(
+            "version",
+            ErrorKind::UnsupportedVersion { found },
+        ))
+    };
     match obj.get("version") {
-        None => Err(err("", ErrorKind::MissingField { field: "version".into() })),
-        Some(Value::Number(n)) => match n.as_u64() {
-            Some(VERSION) => Ok(()),
-            Some(found) if found > VERSION => Err(err("version", ErrorKind::NewerVersion { found })),
-            _ => Err(err("version", ErrorKind::UnsupportedVersion { found: n.to_string() })),
+        None => Err(FormatError::new(
+            "",
+            ErrorKind::MissingField {
+                field: "version".into(),
+            },
+        )),
+        Some(Value::Number(n)) => match whole(n) {
+            Ok(VERSION) => Ok(()),
+            Ok(found) if found > VERSION => Err(FormatError::new(
+                "version",
+                ErrorKind::NewerVersion { found },
+            )),
+            _ => unsupported(number_text(n)),
         },
-        Some(other) => Err(err("version", ErrorKind::UnsupportedVersion { found: other.to_string() })),
+        Some(other) => unsupported(other.to_string()),
+    }
+}
+
+fn has_type(v: &Value, names: &[&str]) -> bool {
+    match v.get("type") {
+        Some(Value::String(t)) => names.contains(&t.as_str()),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .any(|t| t.as_str().is_some_and(|t| names.contains(&t))),
+        _ => false,
+    }
+}
+
+fn has_anno_context(v: &Value) -> bool {
+    let mentions = |c: &Value| c.as_str().is_some_and(|s| s.contains("w3.org/ns/anno"));
+    match v.get("@context") {
+        Some(Value::Array(cs)) => cs.iter().any(mentions),
+        Some(c) => mentions(c),
+        None => false,
     }
 }
 
 fn is_web_annotation(v: &Value) -> bool {
-    let ctx = v.get("@context").map(|c| c.to_string()).unwrap_or_default();
-    ctx.contains("w3.org/ns/anno") || v.get("type").and_then(Value::as_str) == Some("Annotation")
+    has_anno_context(v) || has_type(v, &["Annotation"])
 }
 
+fn is_web_collection(v: &Value) -> bool {
+    has_type(v, &["AnnotationCollection", "AnnotationPage"])
+}
+
+/// Recogito and @recogito/text-annotator: `{"target": {"selector": …}}`
+/// (the target may be a list).
 fn is_recogito(v: &Value) -> bool {
-    v.get("target").map(|t| t.get("selector").is_some()).unwrap_or(false)
+    match v.get("target") {
+        Some(Value::Array(ts)) => ts.iter().any(|t| t.get("selector").is_some()),
+        Some(t) => t.get("selector").is_some(),
+        None => false,
+    }
 }
 
-fn offset(v: &Value, path: &str) -> Result<usize, FormatError> {
-    match v {
-        Value::Number(n) => {
-            if let Some(u) = n.as_u64() {
-                usize::try_from(u).map_err(|_| err(path, ErrorKind::NotAnOffset { found: n.to_string() }))
-            } else if n.as_i64().is_some() || n.as_f64().is_some_and(|f| f < 0.0) {
-                Err(err(path, ErrorKind::NegativeOffset { found: n.to_string() }))
-            } else {
-                Err(err(path, ErrorKind::NotAnOffset { found: n.to_string() }))
-            }
+fn offset(v: &Value, path: &str, len: usize) -> Result<usize, FormatError> {
+    let e = |kind| Err(FormatError::new(path, kind));
+    let Value::Number(n) = v else {
+        return e(ErrorKind::WrongType {
+            expected: "a whole number".into(),
+            found: describe(v),
+        });
+    };
+    let found = number_text(n);
+    match whole(n) {
+        Ok(u) => match usize::try_from(u) {
+            Ok(o) if o <= len => Ok(o),
+            Ok(o) => e(ErrorKind::OutOfRange { offset: o, len }),
+            Err(_) => e(ErrorKind::OffsetTooLarge { found, len }),
+        },
+        Err(true) => e(ErrorKind::NegativeOffset { found }),
+        Err(false) if n.as_f64().is_some_and(|f| f.fract() == 0.0) => {
+            e(ErrorKind::OffsetTooLarge { found, len })
         }
-        _ => Err(err(path, ErrorKind::WrongType { expected: "a whole number (an offset in characters)".into() })),
+        Err(false) => e(ErrorKind::NotAnOffset { found }),
     }
 }
 
 fn is_hex_colour(s: &str) -> bool {
-    s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit())
+    s.len() == 7 && s.starts_with('#') && s.bytes().skip(1).all(|b| b.is_ascii_hexdigit())
 }
 
-fn validate(raw: RawFile) -> Result<V1File, FormatError> {
-    // Labels.
-    let mut ids = HashSet::new();
-    let mut keys = HashSet::new();
-    for (i, l) in raw.labels.iter().enumerate() {
-        let p = |f: &str| format!("labels[{i}].{f}");
-        if l.id.trim().is_empty() {
-            return Err(err(p("id"), ErrorKind::BadLabel { why: "a label id cannot be empty".into() }));
+/// `YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM)` (T and Z in either case): the
+/// shape of an RFC 3339 date-time, as in the schema. The `time` crate
+/// alone would also accept a space or any other separator.
+fn rfc3339_shape(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let at = |i: usize, c: &[u8]| b.get(i).is_some_and(|x| c.contains(x));
+    if !(digits(0..4)
+        && at(4, b"-")
+        && digits(5..7)
+        && at(7, b"-")
+        && digits(8..10)
+        && at(10, b"Tt"))
+        || !(digits(11..13) && at(13, b":") && digits(14..16) && at(16, b":") && digits(17..19))
+    {
+        return false;
+    }
+    let mut i = 19;
+    if at(i, b".") {
+        i += 1;
+        let n = b[i..].iter().take_while(|d| d.is_ascii_digit()).count();
+        if n == 0 {
+            return false;
         }
-        if !is_hex_colour(&l.color) {
-            return Err(err(p("color"), ErrorKind::BadLabel { why: format!("the colour {:?} is not of the form #rrggbb", short(&l.color)) }));
+        i += n;
+    }
+    match b.get(i) {
+        Some(b'Z' | b'z') => i + 1 == b.len(),
+        Some(b'+' | b'-') => {
+            digits(i + 1..i + 3) && at(i + 3, b":") && digits(i + 4..i + 6) && i + 6 == b.len()
+        }
+        _ => false,
+    }
+}
+
+fn timestamp(s: &str, path: String) -> Result<Timestamp, FormatError> {
+    rfc3339_shape(s)
+        .then(|| Timestamp::parse(s))
+        .flatten()
+        .ok_or_else(|| {
+            FormatError::new(
+                path,
+                ErrorKind::BadTimestamp {
+                    found: s.to_owned(),
+                },
+            )
+        })
+}
+
+fn validate(raw: RawFile<'_>) -> Result<V1File, FormatError> {
+    // Labels.
+    let mut label_ids: HashMap<&str, usize> = HashMap::new();
+    let mut keys: HashMap<&str, usize> = HashMap::new();
+    for (i, l) in raw.labels.iter().enumerate() {
+        let e = |field: &str, kind| Err(FormatError::new(format!("labels[{i}].{field}"), kind));
+        let dup = |field: &str, value: &str, first: usize| {
+            e(
+                field,
+                ErrorKind::DuplicateLabel {
+                    field: field.to_owned(),
+                    value: value.to_owned(),
+                    first,
+                },
+            )
+        };
+        if l.id.is_empty() {
+            return e("id", ErrorKind::EmptyId);
+        }
+        if let Some(&first) = label_ids.get(l.id) {
+            return dup("id", l.id, first);
+        }
+        label_ids.insert(l.id, i);
+        if !is_hex_colour(l.color) {
+            return e(
+                "color",
+                ErrorKind::BadColor {
+                    found: l.color.to_owned(),
+                },
+            );
         }
         if l.key.chars().count() != 1 {
-            return Err(err(p("key"), ErrorKind::BadLabel { why: format!("the key {:?} must be one character", short(&l.key)) }));
+            return e(
+                "key",
+                ErrorKind::BadKey {
+                    found: l.key.to_owned(),
+                },
+            );
         }
-        if !ids.insert(l.id.as_str()) {
-            return Err(err(p("id"), ErrorKind::DuplicateLabel { value: l.id.clone() }));
+        if let Some(&first) = keys.get(l.key) {
+            return dup("key", l.key, first);
         }
-        if !keys.insert(l.key.as_str()) {
-            return Err(err(p("key"), ErrorKind::DuplicateLabel { value: l.key.clone() }));
-        }
+        keys.insert(l.key, i);
     }
     // Document.
     if raw.document.text.contains('\r') {
-        return Err(err("document.text", ErrorKind::CarriageReturn));
+        return Err(FormatError::new("document.text", ErrorKind::CarriageReturn));
     }
-    if raw.document.id != content_id(&raw.document.text) {
-        return Err(err("document.id", ErrorKind::DocumentIdMismatch));
+    let document = Document::new(raw.document.title, raw.document.text);
+    if raw.document.id != document.id() {
+        return Err(FormatError::new(
+            "document.id",
+            ErrorKind::DocumentIdMismatch,
+        ));
     }
-    let document = Document::new(&raw.document.title, &raw.document.text);
     let len = document.len_chars();
     // Annotations.
-    let mut seen_ids = HashSet::new();
-    let mut seen_spans = HashSet::new();
+    let mut ids: HashMap<&str, usize> = HashMap::with_capacity(raw.annotations.len());
+    let mut spans: HashMap<(usize, usize, &str), usize> =
+        HashMap::with_capacity(raw.annotations.len());
     let mut annotations = Vec::with_capacity(raw.annotations.len());
-    for (i, a) in raw.annotations.into_iter().enumerate() {
-        let p = |f: &str| format!("annotations[{i}].{f}");
+    for (i, a) in raw.annotations.iter().enumerate() {
+        let p = |field: &str| format!("annotations[{i}].{field}");
+        let e = |field: &str, kind| Err(FormatError::new(p(field), kind));
         if a.id.is_empty() {
-            return Err(err(p("id"), ErrorKind::EmptyId));
+            return e("id", ErrorKind::EmptyId);
         }
-        let start = offset(&a.start, &p("start"))?;
-        let end = offset(&a.end, &p("end"))?;
-        if start > len {
-            return Err(err(p("start"), ErrorKind::OutOfRange { offset: start, len }));
+        if let Some(&first) = ids.get(a.id) {
+            return e(
+                "id",
+                ErrorKind::DuplicateId {
+                    id: a.id.to_owned(),
+                    first,
+                },
+            );
         }
-        if end > len {
-            return Err(err(p("end"), ErrorKind::OutOfRange { offset: end, len }));
-        }
+        ids.insert(a.id, i);
+        let start = offset(&a.start, &p("start"), len)?;
+        let end = offset(&a.end, &p("end"), len)?;
         if end < start {
-            return Err(err(p("end"), ErrorKind::Reversed { start, end }));
+            return e("end", ErrorKind::Reversed { start, end });
         }
         if end == start {
-            return Err(err(p("end"), ErrorKind::EmptySpan));
+            return e("end", ErrorKind::EmptySpan);
         }
-        if !ids.contains(a.label.as_str()) {
-            return Err(err(p("label"), ErrorKind::UnknownLabel { label: a.label }));
+        if document.blocks_overlapping(start, end).is_empty() {
+            return Err(FormatError::new(
+                format!("annotations[{i}]"),
+                ErrorKind::OutsideBlocks { start, end },
+            ));
+        }
+        if !label_ids.contains_key(a.label) {
+            return e(
+                "label",
+                ErrorKind::UnknownLabel {
+                    label: a.label.to_owned(),
+                },
+            );
         }
         let actual = document.slice(start, end).unwrap_or_default();
         if actual != a.quote {
-            return Err(err(p("quote"), ErrorKind::QuoteMismatch { expected: actual.to_owned(), found: a.quote }));
+            return e(
+                "quote",
+                ErrorKind::QuoteMismatch {
+                    expected: actual.to_owned(),
+                    found: a.quote.to_owned(),
+                },
+            );
         }
-        let created = Timestamp::parse(&a.created).ok_or_else(|| err(p("created"), ErrorKind::BadTimestamp { found: a.created.clone() }))?;
-        let modified = Timestamp::parse(&a.modified).ok_or_else(|| err(p("modified"), ErrorKind::BadTimestamp { found: a.modified.clone() }))?;
-        if !seen_ids.insert(a.id.clone()) {
-            return Err(err(p("id"), ErrorKind::DuplicateId { id: a.id }));
+        let created = timestamp(a.created, p("created"))?;
+        let modified = timestamp(a.modified, p("modified"))?;
+        if let Some(&first) = spans.get(&(start, end, a.label)) {
+            return Err(FormatError::new(
+                format!("annotations[{i}]"),
+                ErrorKind::DuplicateSpan { first },
+            ));
         }
-        if !seen_spans.insert((start, end, a.label.clone())) {
-            return Err(err(format!("annotations[{i}]"), ErrorKind::DuplicateSpan));
-        }
-        annotations.push(Annotation { id: a.id, start, end, label: a.label, quote: a.quote, note: a.note, created, modified });
+        spans.insert((start, end, a.label), i);
+        annotations.push(Annotation {
+            id: a.id.to_owned(),
+            start,
+            end,
+            label: a.label.to_owned(),
+            quote: a.quote.to_owned(),
+            note: a.note.to_owned(),
+            created,
+            modified,
+        });
     }
-    Ok(V1File { document, labels: LabelSet(raw.labels), annotations })
+    let labels = raw
+        .labels
+        .iter()
+        .map(|l| LabelDef {
+            id: l.id.to_owned(),
+            name: l.name.to_owned(),
+            color: l.color.to_owned(),
+            key: l.key.to_owned(),
+        })
+        .collect();
+    Ok(V1File {
+        document,
+        labels: LabelSet(labels),
+        annotations,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_shapes() {
+        for ok in [
+            "2013-11-29T10:00:00.000Z",
+            "2013-11-29t10:00:00z",
+            "2013-11-29T10:00:00.123456789+01:00",
+            "2013-11-29T10:00:00-05:30",
+        ] {
+            assert!(rfc3339_shape(ok), "{ok}");
+            assert!(timestamp(ok, String::new()).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "2013-11-29 10:00:00Z",
+            "2013-11-29T10:00:00",
+            "2013-11-29T10:00:00.Z",
+            "2013-11-29T10:00:00+0100",
+            "2013-11-29T10:00:00Z ",
+            "٢٠١٣-11-29T10:00:00Z",
+        ] {
+            assert!(!rfc3339_shape(bad), "{bad}");
+        }
+        // The shape is right but the calendar is not.
+        assert!(timestamp("2013-02-30T10:00:00Z", String::new()).is_err());
+    }
+
+    #[test]
+    fn whole_numbers() {
+        let n = |s: &str| serde_json::from_str::<Number>(s).unwrap();
+        assert_eq!(whole(&n("3")), Ok(3));
+        assert_eq!(whole(&n("3.0")), Ok(3));
+        assert_eq!(whole(&n("-0")), Ok(0));
+        assert_eq!(whole(&n("1e2")), Ok(100));
+        assert_eq!(whole(&n("-1")), Err(true));
+        assert_eq!(whole(&n("-0.5")), Err(true));
+        assert_eq!(whole(&n("1.5")), Err(false));
+        assert_eq!(whole(&n("18446744073709551616")), Err(false));
+        assert_eq!(
+            number_text(&n("18446744073709551616")),
+            "18446744073709551616"
+        );
+        assert_eq!(number_text(&n("1.5")), "1.5");
+    }
 }
