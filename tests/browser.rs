@@ -407,3 +407,28 @@ async fn paste_dialog_opens_pasted_text() {
     assert!(app.query("textarea[data-action=paste-text]").is_none());
     app.unmount().await;
 }
+
+#[wasm_bindgen_test]
+async fn a_selection_starting_outside_the_article_is_clipped_to_it() {
+    let app = fresh().await;
+    let brand = app.query(".brand").unwrap().first_child().unwrap();
+    let (end_node, end_off) = locate(&app.article(), 14, false);
+    let range = document().create_range().unwrap();
+    range.set_start(&brand, 2).unwrap();
+    range.set_end(&end_node, end_off).unwrap();
+    let sel = window().get_selection().unwrap().unwrap();
+    sel.remove_all_ranges().unwrap();
+    sel.add_range(&range).unwrap();
+    mouseup(&app.article());
+    yew::scheduler::flush().await;
+    press("1").await;
+    assert_eq!(app.annotations()[0].2, "Patrick Starck");
+    // Entirely outside: nothing.
+    let range = document().create_range().unwrap();
+    range.select_node_contents(&brand).unwrap();
+    sel.remove_all_ranges().unwrap();
+    sel.add_range(&range).unwrap();
+    press("2").await;
+    assert_eq!(app.annotations().len(), 1);
+    app.unmount().await;
+}
