@@ -150,6 +150,12 @@ impl AppModel {
         if !m.open_stored(&wanted, now) && wanted != default_id {
             m.open_stored(&default_id, now);
         }
+        if m.views.len() != m.session.doc().blocks().len() {
+            // Nothing could be opened: show the default article, unsaved
+            // state untouched.
+            let session = m.session.clone();
+            m.install(session);
+        }
         m.refresh_docs();
         m
     }
@@ -343,7 +349,21 @@ impl AppModel {
                         self.synced = Some(raw);
                     }
                     Err(e) => {
-                        self.alert(AlertKind::Error, format!("A stored document could not be restored: {e}"));
+                        // Readable but not loadable: keep the bytes before
+                        // anything could save over them.
+                        let backup_key = store::backup(&*self.kv, doc_id, &raw, now.millis()).ok();
+                        let id = self.alert(
+                            AlertKind::Error,
+                            format!("Saved annotations could not be restored ({e}). The stored copy was kept as a backup you can download; nothing was deleted."),
+                        );
+                        if let Some(a) = self.alerts.iter_mut().find(|a| a.id == id) {
+                            a.backup_key = backup_key;
+                        }
+                        let default_doc = Document::from_plain_text(DEFAULT_ARTICLE);
+                        if default_doc.id() == doc_id {
+                            self.install(Session::new(default_doc, LabelSet::default()));
+                            return true;
+                        }
                         return false;
                     }
                 }

@@ -249,3 +249,36 @@ fn unavailable_storage_never_claims_to_save() {
     assert!(!m.alerts().iter().any(|a| a.text.contains("works again")));
     assert_eq!(m.session().annotations().len(), 1);
 }
+
+#[test]
+fn a_stored_file_that_parses_but_cannot_load_is_backed_up_first() {
+    let kv = Rc::new(MemoryKv::default());
+    let doc = Document::from_plain_text(DEFAULT_ARTICLE);
+    // Valid v1, but the only span lies in the blank line between two blocks,
+    // which no block can show: the session refuses it.
+    let b0 = doc.blocks()[0];
+    let a = Annotation {
+        id: "gap".into(),
+        start: b0.end,
+        end: b0.end + 2,
+        label: "person".into(),
+        quote: doc.slice(b0.end, b0.end + 2).unwrap().into(),
+        note: String::new(),
+        created: t(0),
+        modified: t(0),
+    };
+    let raw = v1::to_json_compact(&doc, &LabelSet::default(), [&a]);
+    kv.set(&store::doc_key(doc.id()), &raw).unwrap();
+    let mut m = boot(&kv);
+    assert_eq!(m.views().len(), m.doc().blocks().len(), "the article is shown");
+    if let Some(alert) = m.alerts().iter().find(|x| x.kind == AlertKind::Error) {
+        let key = alert.backup_key.clone().expect("a backup");
+        assert_eq!(kv.get(&key).unwrap().as_deref(), Some(raw.as_str()));
+    } else {
+        // The format refused the file itself: it was backed up as unreadable.
+        panic!("no alert about the stored value: {:?}", m.alerts());
+    }
+    add(&mut m, "Orange", "organisation", "o1");
+    m.save_now();
+    assert_eq!(store::backups(&*kv).unwrap().len(), 1);
+}
