@@ -395,3 +395,22 @@ async fn two_tabs_on_one_document_merge_instead_of_erasing() {
     a.unmount().await;
     b.unmount().await;
 }
+
+#[wasm_bindgen_test]
+async fn a_stored_value_from_a_newer_version_is_left_untouched() {
+    storage().clear().unwrap();
+    let mut v = seed_file_value();
+    v["version"] = serde_json::json!(7);
+    let newer = serde_json::to_string(&v).unwrap();
+    let key = format!("surligneur/doc/{}", v["document"]["id"].as_str().unwrap());
+    storage().set_item(&key, &newer).unwrap();
+    let app = mount().await;
+    assert!(app.alert_text().contains("newer Surligneur"), "{}", app.alert_text());
+    app.select_text("Orange", 0).await;
+    press("2").await;
+    pagehide();
+    yew::scheduler::flush().await;
+    assert_eq!(storage().get_item(&key).unwrap().as_deref(), Some(newer.as_str()), "not saved over");
+    assert!(app.query(".save-state").unwrap().text_content().unwrap().contains("newer version"));
+    app.unmount().await;
+}
