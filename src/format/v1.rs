@@ -257,20 +257,43 @@ pub fn parse(bytes: &[u8]) -> Result<V1File, FormatError> {
     }
     let value = parse_json(text)?;
     check_envelope(&value)?;
-    let raw: RawFile<'_> =
-        serde_path_to_error::deserialize(&value).map_err(|e| type_error(&value, e))?;
+    // Paths are tracked only to explain a failure: tracking costs a string
+    // per key, so the fast untracked pass goes first.
+    let raw = match RawFile::deserialize(&value) {
+        Ok(raw) => raw,
+        Err(plain) => {
+            return Err(
+                match serde_path_to_error::deserialize::<_, RawFile<'_>>(&value) {
+                    Err(e) => type_error(&value, e),
+                    // Cannot happen (same input); keep the untracked error.
+                    Ok(_) => type_error_at(&value, String::new(), String::new(), plain.to_string()),
+                },
+            );
+        }
+    };
     validate(raw)
 }
 
-/// Text to JSON, with a path for errors inside the structure.
+/// Text to JSON, with a path for errors inside the structure (found by a
+/// second, tracked pass over the text, only when there is an error).
 fn parse_json(text: &str) -> Result<Value, FormatError> {
+    let plain = match serde_json::from_str::<Value>(text) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
     let mut de = serde_json::Deserializer::from_str(text);
-    let value: Value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = path_string(e.path());
-        json_error(path, e.into_inner())
-    })?;
-    de.end().map_err(|e| json_error(String::new(), e))?;
-    Ok(value)
+    let tracked = match serde_path_to_error::deserialize::<_, Value>(&mut de) {
+        Err(e) => {
+            let path = path_string(e.path());
+            json_error(path, e.into_inner())
+        }
+        Ok(_) => match de.end() {
+            Err(e) => json_error(String::new(), e),
+            // Cannot happen (same parser, same text).
+            Ok(()) => json_error(String::new(), plain),
+        },
+    };
+    Err(tracked)
 }
 
 fn json_error(path: String, e: serde_json::Error) -> FormatError {
@@ -318,14 +341,22 @@ fn type_error(root: &Value, e: serde_path_to_error::Error<serde_json::Error>) ->
     let path = path_string(e.path());
     let mut pointer = String::new();
     for seg in e.path().iter() {
-        pointer.push('/');
         match seg {
-            Segment::Seq { index } => pointer.push_str(&index.to_string()),
-            Segment::Map { key } => pointer.push_str(&key.replace('~', "~0").replace('/', "~1")),
-            _ => {}
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } => {
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Segment::Enum { .. } => {}
+            Segment::Unknown => break,
         }
     }
-    let msg = e.into_inner().to_string();
+    type_error_at(root, path, pointer, e.into_inner().to_string())
+}
+
+/// serde's message (`missing field `x``, `unknown field `x`, expected …`,
+/// `invalid type: …, expected …`) as a kind; `pointer` locates the value.
+fn type_error_at(root: &Value, path: String, pointer: String, msg: String) -> FormatError {
     let backquoted = |m: &str| m.split('`').nth(1).unwrap_or("").to_owned();
     let kind = if msg.starts_with("missing field") {
         ErrorKind::MissingField {
