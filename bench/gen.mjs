@@ -162,7 +162,7 @@ function buildText(rand, targetWords, spanCount) {
         let w = rand() < 0.08 ? pick(ELIDED) + pick(ELIDABLE) : pick(WORDS);
         if (sentenceStart) w = w[0].toUpperCase() + w.slice(1);
         const end = i === n - 1 || rand() < 0.07;
-        if (end) w += rand() < 0.1 ? ' !' : '.';
+        if (end) w += rand() < 0.1 ? '\u202F!' : '.'; // narrow no-break space, as in French
         else if (rand() < 0.08) w += ',';
         else if (rand() < 0.01) w += '😀';
         word(w, para);
@@ -246,16 +246,17 @@ function buildSpans(rand, words, mentions, paras, spanCount) {
   for (const t of targets) {
     if (special >= nSpecial) break;
     const para = paras[words[t.w0].para];
-    const len = int(5, 20);
+    const entLen = t.w1 - t.w0 + 1;
     let w0;
     let w1;
     if (rand() < 0.6) {
-      // Nesting: the claim contains the entity.
-      const before = int(1, Math.max(1, len - (t.w1 - t.w0 + 1) - 1));
+      // Nesting: the claim contains the entity and a word on each side.
+      const len = int(Math.max(5, entLen + 2), 20);
+      const before = int(1, len - entLen - 1);
       w0 = t.w0 - before;
       w1 = w0 + len - 1;
-      if (w1 <= t.w1) w1 = t.w1 + 1;
     } else {
+      const len = int(5, 20);
       // Crossing: the claim starts on the entity's last word.
       w0 = t.w1;
       w1 = w0 + len - 1;
