@@ -29,6 +29,20 @@
     B.longTasksUnsupported = true;
   }
 
+  // ---- wasm: when instantiation resolves (for the first-paint figures) ----
+  B.wasmInstantiated = null;
+  for (const name of ['instantiateStreaming', 'instantiate']) {
+    const orig = WebAssembly[name];
+    if (typeof orig !== 'function') continue;
+    WebAssembly[name] = function (...args) {
+      const t = now();
+      return orig.apply(this, args).then((res) => {
+        if (B.wasmInstantiated === null) B.wasmInstantiated = { start: t, end: now(), via: name };
+        return res;
+      });
+    };
+  }
+
   // ---- key events: t0 is taken by the first capture listener of all -------
   B.lastKeyT0 = null;
   window.addEventListener(
@@ -384,23 +398,32 @@
     return { id };
   };
 
-  /** Focus a highlight that is not an organisation, press 2. */
+  /**
+   * Focus a random highlight and relabel it: 2 (organisation), or 1 (person)
+   * if it is an organisation already, so that small documents never run out.
+   */
   sur.relabel = async (timeoutMs) => {
-    const f = await focusRandom((e) => e.getAttribute('data-label') !== 'organisation');
+    const f = await focusRandom(() => true);
     if (f.error) return f;
+    const from = byId(f.id)[0].getAttribute('data-label');
+    const [key, to] = from === 'organisation' ? ['1', 'person'] : ['2', 'organisation'];
     await B.randomPhase(sur.rand);
     const p = B.watch(article(), () => {
       const els = byId(f.id);
-      return els.length > 0 && [...els].every((e) => e.getAttribute('data-label') === 'organisation');
+      return els.length > 0 && [...els].every((e) => e.getAttribute('data-label') === to);
     }, timeoutMs);
     B.lastKeyT0 = null;
-    B.key('2', { code: 'Digit2' });
+    B.key(key, { code: `Digit${key}` });
     const r = await p;
     if (r.timeout) return { timeout: true, id: f.id, error: alertError() };
-    return { ms: r.tPaint - B.lastKeyT0, domMs: r.tDom - B.lastKeyT0, id: f.id };
+    return { ms: r.tPaint - B.lastKeyT0, domMs: r.tDom - B.lastKeyT0, id: f.id, key };
   };
 
-  /** Focus a highlight, press Delete; done when its id has left the DOM. */
+  /**
+   * Focus a highlight, press Delete; done when its id has left the DOM.
+   * Then Ctrl+Z brings it back (not timed) so that the document keeps its
+   * size across the run.
+   */
   sur.del = async (timeoutMs) => {
     const f = await focusRandom(() => true);
     if (f.error) return f;
@@ -410,8 +433,15 @@
     B.key('Delete', { code: 'Delete' });
     const r = await p;
     if (r.timeout) return { timeout: true, id: f.id, error: alertError() };
-    sur.known.delete(f.id);
-    return { ms: r.tPaint - B.lastKeyT0, domMs: r.tDom - B.lastKeyT0, id: f.id };
+    const out = { ms: r.tPaint - B.lastKeyT0, domMs: r.tDom - B.lastKeyT0, id: f.id };
+    const back = B.watch(article(), () => byId(f.id).length > 0, timeoutMs);
+    B.key('z', { code: 'KeyZ', ctrlKey: true });
+    const rb = await back;
+    if (rb.timeout) {
+      sur.known.delete(f.id);
+      out.restoreFailed = true;
+    }
+    return out;
   };
 
   sur.saveMeasures = () =>
@@ -434,6 +464,7 @@
     const wasm = performance.getEntriesByType('resource').filter((e) => /surligneur_bg\.wasm/.test(e.name));
     return {
       firstPaint: B.firstPaint,
+      instantiated: B.wasmInstantiated,
       wasm: wasm.map((e) => ({ name: e.name, initiator: e.initiatorType, start: e.startTime, responseEnd: e.responseEnd })),
     };
   };
@@ -453,11 +484,13 @@
     B.watch(document, () => !!(article() && article().textContent.trim().length > 0), 60000).then((r) => {
       B.firstPaint = r;
     });
-    const expect = Number(sessionStorage.getItem('__bench_reload_expect') || 0);
-    if (expect > 0) {
+    const item = sessionStorage.getItem('__bench_reload_expect');
+    if (item !== null) {
+      const expect = Number(item);
       sessionStorage.removeItem('__bench_reload_expect');
       B.reload = { pending: true, expect };
-      B.watch(document, () => B.hasAllIds(expect), 60000).then((r) => {
+      const ready = () => !!(article() && article().textContent.trim()) && B.hasAllIds(expect);
+      B.watch(document, ready, 60000).then((r) => {
         B.reload = { ...r, expect };
       });
     }

@@ -32,6 +32,8 @@ const SIZE_LIST = arg('sizes', 'S,M,L,XL').split(',').map((s) => s.trim().toUppe
 const RUNS = Number(arg('runs', 5));
 const ADDS = Number(arg('adds', 30));
 const RECO_OPS = Number(arg('reco-ops', 10));
+// recogito's XL open alone takes ~30 s here: 3 runs by default for XL.
+const RECO_RUNS = (size) => Number(arg('reco-runs', size === 'XL' ? Math.min(3, RUNS) : RUNS));
 const DIST = resolve(arg('dist', join(REPO, 'dist')));
 const ONLY = arg('only', 'both');
 const STEP_MS = Number(arg('step-timeout', 60000)); // cap of every in-page wait
@@ -71,11 +73,16 @@ const summary = (samples) => {
 };
 
 // ---- preparation ---------------------------------------------------------------
+/** Generates the sizes that are missing or older than gen.mjs. */
 function ensureData() {
-  const missing = SIZE_LIST.filter((s) => !existsSync(join(OUT, `${s}.json`)));
-  if (missing.length) {
-    log(`generating ${missing.join(',')}`);
-    writeSizes(missing, OUT);
+  const genTime = statSync(join(HERE, 'gen.mjs')).mtimeMs;
+  const stale = SIZE_LIST.filter((s) => {
+    const f = join(OUT, `${s}.json`);
+    return !existsSync(f) || statSync(f).mtimeMs < genTime;
+  });
+  if (stale.length) {
+    log(`generating ${stale.join(',')}`);
+    writeSizes(stale, OUT);
   }
 }
 
@@ -275,7 +282,13 @@ async function surligneurRun(browser, base, size, run, doc) {
       idleOver200: after.filter((t) => t.dur > 200 && t.start < r.open.tPaint + 1500).length,
     };
 
-    // (d) reload with the storage kept
+    // (d) reload with the storage kept. Not attempted when the app says it
+    // could not save (e.g. storage full): the reload could only time out.
+    r.alerts = await ev(page, () => [...document.querySelectorAll('[role=alert] .error')].map((e) => e.textContent.trim().replace(/×$/, '')), null, 'alerts');
+    if (r.alerts.length) {
+      r.reload = { skipped: `error shown before reload: ${r.alerts[0]}` };
+      return r;
+    }
     r.reloadExpect = await ev(page, () => window.__bench.sur.prepareReload(), null, 'prepare reload');
     await page.waitForTimeout(400); // past the ~250 ms autosave debounce
     await withTimeout(page.reload({ waitUntil: 'commit' }), NODE_MS, 'reload');
@@ -389,6 +402,8 @@ function aggregate(runs) {
     out.openLongestTask = med(ok.map((r) => r.open.longestTask));
     out.domNodes = med(ok.map((r) => r.open.domNodes));
     out.choiceDialog = runs.filter((r) => r.open && r.open.choice).length;
+    out.alerts = [...new Set(runs.flatMap((r) => r.alerts || []))];
+    out.reloadSkipped = runs.filter((r) => r.reload && r.reload.skipped).length;
   } else {
     out.openReturn = med(ok.map((r) => r.open.returnMs));
     out.parseConvertMs = med(runs.map((r) => r.load && r.load.parseMs));
@@ -441,7 +456,7 @@ function table(results) {
       rows.push([size, `${name} p50 / p95`, S ? `${cell(S[k], 'p50')} / ${cell(S[k], 'p95')}` : 'n/a', R ? `${cell(R[k], 'p50')} / ${cell(R[k], 'p95')}` : 'n/a',
         ratio(S && S[k].p95, R && R[k].p95), lim ? `${tgt(le(S && S[k].p95, lim))} (p95 ≤ ${lim} ms)` : '—']);
     }
-    rows.push([size, 'reload → all highlights painted (median)', cell(S && S.reload, 'p50'), 'n/a (no storage)', '', '—']);
+    rows.push([size, 'reload → all highlights painted (median)', S && S.reloadSkipped && !S.reload.n ? 'not measured (app error, see notes)' : cell(S && S.reload, 'p50'), 'n/a (no storage)', '', '—']);
     rows.push([size, 'save cost p50 / p95 (surligneur:save)', S && S.save ? `${fmtMs(S.save.p50)} / ${fmtMs(S.save.p95)} (n=${S.save.n})` : 'n/a (not recorded)', 'n/a', '', '—']);
     const mb = (v) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
     const heap = (h) => (h && Number.isFinite(h.js) ? `JS ${mb(h.js)} + DOM ${mb(h.dom)} + buffers ${mb(h.buffers)} MB` : 'n/a');
@@ -461,6 +476,7 @@ function table(results) {
   if (g.firstPaint) {
     rows.push(['all', 'first paint of default article after wasm loaded (median)', fmtMs(g.firstPaint.afterWasm), 'n/a', '',
       `${yes(Number.isFinite(g.firstPaint.afterWasm) ? g.firstPaint.afterWasm <= 100 : false)} (≤ 100 ms)`]);
+    rows.push(['all', 'first paint of default article after wasm instantiated (median)', fmtMs(g.firstPaint.afterInstantiate), 'n/a', '', '—']);
     rows.push(['all', 'navigation → default article painted (median)', fmtMs(g.firstPaint.fromNav), 'n/a', '', '—']);
   }
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
@@ -496,7 +512,7 @@ async function main() {
       node: process.version,
     },
     git: { head: sh('git rev-parse --short HEAD'), dirtySrc: !!sh('git status --porcelain -- src') },
-    options: { sizes: SIZE_LIST, runs: RUNS, adds: ADDS, recoOps: RECO_OPS, stepTimeoutMs: STEP_MS, dist: DIST },
+    options: { sizes: SIZE_LIST, runs: RUNS, recoRuns: Object.fromEntries(SIZE_LIST.map((z) => [z, RECO_RUNS(z)])), adds: ADDS, recoOps: RECO_OPS, stepTimeoutMs: STEP_MS, dist: DIST },
     global: { sizes: sizes(snap, recoDir) },
     sizes: {},
     raw: {},
@@ -522,7 +538,7 @@ async function main() {
             log(`${size} surligneur run ${run}: open ${fmtMs(x.open && x.open.ms)}${x.failed ? ` FAILED ${x.failed}` : ''} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
           }
         }
-        if (ONLY !== 'surligneur') {
+        if (ONLY !== 'surligneur' && run < RECO_RUNS(size)) {
           if (reco.length && reco.every((x) => x.open && x.open.timeout)) {
             reco.push({ run, open: { timeout: true }, failed: 'skipped after an open timeout', adds: [], undos: [], relabels: [], deletes: [] });
           } else {
@@ -546,16 +562,28 @@ async function main() {
   // First paint on a fresh profile, from the wasm's responseEnd.
   const fp = firstPaints
     .filter((f) => f.firstPaint && Number.isFinite(f.firstPaint.tPaint) && f.wasm.length)
-    .map((f) => ({ afterWasm: f.firstPaint.tPaint - Math.max(...f.wasm.map((w) => w.responseEnd)), fromNav: f.firstPaint.tPaint }));
+    .map((f) => ({
+      afterWasm: f.firstPaint.tPaint - Math.max(...f.wasm.map((w) => w.responseEnd)),
+      afterInstantiate: f.instantiated ? f.firstPaint.tPaint - f.instantiated.end : NaN,
+      fromNav: f.firstPaint.tPaint,
+      wasmResponseEnd: Math.max(...f.wasm.map((w) => w.responseEnd)),
+      instantiated: f.instantiated ? f.instantiated.end : NaN,
+    }));
   if (snap) {
     results.global.firstPaint = {
       n: fp.length,
       afterWasm: pct(fp.map((f) => f.afterWasm), 50),
+      afterWasmP95: pct(fp.map((f) => f.afterWasm), 95),
+      afterInstantiate: pct(fp.map((f) => f.afterInstantiate), 50),
+      wasmResponseEnd: pct(fp.map((f) => f.wasmResponseEnd), 50),
+      instantiated: pct(fp.map((f) => f.instantiated), 50),
+      samples: fp,
       fromNav: pct(fp.map((f) => f.fromNav), 50),
       wasmEntries: firstPaints[0] ? firstPaints[0].wasm.length : 0,
     };
   }
   results.finished = new Date().toISOString();
+  results.machine.loadavgEnd = sh('cat /proc/loadavg');
   const md = table(results);
   const stamp = started.toISOString().replace(/:/g, '').replace(/\..*$/, '');
   const jsonFile = join(OUT, `results-${stamp}.json`);
@@ -571,6 +599,8 @@ async function main() {
       if (a.checks.addFocusMissing) notes.push(`${a.checks.addFocusMissing} added highlights did not get focus`);
       if (a.checks.addLabelNotPerson) notes.push(`${a.checks.addLabelNotPerson} added highlights not labelled person`);
       if (a.choiceDialog) notes.push(`merge/replace dialog on a fresh profile in ${a.choiceDialog} runs`);
+      for (const al of a.alerts || []) notes.push(`app error alert after the operations: "${al}"`);
+      if (a.reloadSkipped) notes.push(`reload not measured in ${a.reloadSkipped} runs (the app showed an error first)`);
       if (a.reload && a.reload.timeouts) notes.push(`${a.reload.timeouts} reloads did not show every highlight within ${STEP_MS / 1000} s`);
       if (a.badOffsets) notes.push(`${a.badOffsets} converted offsets did not match their quote`);
       if (notes.length) console.log(`\n${size} ${sys}:\n  - ${notes.join('\n  - ')}`);

@@ -170,10 +170,11 @@ window.__reco = {
     return a;
   },
 
-  /** updateAnnotation with the organisation tag -> its span redrawn. */
+  /** updateAnnotation with another tag (as Surligneur's relabel) -> its span redrawn. */
   async relabel(timeoutMs) {
-    const a = await window.__reco.pickVisible((x) => labelOf(x) !== 'organisation');
+    const a = await window.__reco.pickVisible(() => true);
     if (!a) return { error: 'no visible highlight' };
+    const to = labelOf(a) === 'organisation' ? 'person' : 'organisation';
     const l = layer();
     await spaceLocalChange();
     await B().randomPhase(rand);
@@ -181,7 +182,7 @@ window.__reco = {
       records.some((r) => [...r.addedNodes].some((n) => n.dataset && n.dataset.annotation === a.id)),
     );
     const t0 = performance.now();
-    anno.updateAnnotation({ ...a, bodies: [body(a.id, 'organisation')] });
+    anno.updateAnnotation({ ...a, bodies: [body(a.id, to)] });
     lastLocalAt = performance.now();
     const r = await p;
     if (r.timeout) return { timeout: true };
