@@ -190,6 +190,10 @@ const withTimeout = (p, ms, what) => {
 const NODE_MS = STEP_MS + 15000; // the in-page cap, plus room for the page to answer
 const ev = (page, fn, argument, what, ms = NODE_MS) => withTimeout(page.evaluate(fn, argument), ms, what);
 
+/** Longest task (Long Tasks API, ≥ 50 ms) overlapping [t0, tPaint] of a step. */
+const longestTask = (page, step) =>
+  ev(page, ([a, b]) => Math.max(0, ...window.__bench.longTasks.filter((t) => t.start + t.dur >= a && t.start <= b).map((t) => t.dur)), [step.t0, step.tPaint], 'long tasks');
+
 async function heapAfterGc(cdp) {
   try {
     await cdp.send('HeapProfiler.collectGarbage');
@@ -240,7 +244,7 @@ async function surligneurRun(browser, base, size, run, doc) {
       r.failed = r.open.timeout ? 'open: timeout' : `open: ${r.open.error || 'failed'}`;
       return r;
     }
-    r.open.longestTask = await ev(page, ([a, b]) => Math.max(0, ...window.__bench.longTasks.filter((t) => t.start + t.dur >= a && t.start <= b).map((t) => t.dur)), [r.open.t0, r.open.tPaint], 'long tasks');
+    r.open.longestTask = await longestTask(page, r.open);
     // (f) heap after open (after a GC), and the wasm linear memory.
     r.heap = await heapAfterGc(cdp);
     r.wasmMemory = await ev(page, () => window.__bench.sur.wasmMemory(), null, 'wasm memory');
@@ -324,6 +328,7 @@ async function recogitoRun(browser, base, size, run) {
       r.failed = 'open: timeout';
       return r;
     }
+    r.open.longestTask = await longestTask(page, r.open);
     r.heap = await heapAfterGc(cdp);
     await ev(page, () => window.__bench.sleep(1500), null, 'idle');
     const tAfterOpen = await ev(page, () => performance.now() - 1500, null, 'now');
@@ -375,6 +380,7 @@ function aggregate(runs) {
     undo: summary(all('undos')),
     relabel: summary(all('relabels')),
     delete: summary(all('deletes')),
+    openLongestTask: med(ok.map((r) => r.open.longestTask)),
     heapMB: {
       js: med(ok.map((r) => (r.heap ? r.heap.js / 1e6 : NaN))),
       dom: med(ok.map((r) => (r.heap && r.heap.dom !== null ? r.heap.dom / 1e6 : NaN))),
@@ -399,7 +405,6 @@ function aggregate(runs) {
     out.wasmMemoryMB = med(ok.map((r) => (r.wasmMemory || NaN) / 1e6));
     const saves = runs.flatMap((r) => r.save || []);
     out.save = saves.length ? { n: saves.length, p50: pct(saves, 50), p95: pct(saves, 95), max: Math.max(...saves) } : null;
-    out.openLongestTask = med(ok.map((r) => r.open.longestTask));
     out.domNodes = med(ok.map((r) => r.open.domNodes));
     out.choiceDialog = runs.filter((r) => r.open && r.open.choice).length;
     out.alerts = [...new Set(runs.flatMap((r) => r.alerts || []))];
@@ -462,6 +467,7 @@ function table(results) {
     const heap = (h) => (h && Number.isFinite(h.js) ? `JS ${mb(h.js)} + DOM ${mb(h.dom)} + buffers ${mb(h.buffers)} MB` : 'n/a');
     rows.push([size, 'heap after open, after GC (JS + DOM + ArrayBuffers)',
       S ? `${heap(S.heapMB)} (wasm memory ${mb(S.wasmMemoryMB)} MB)` : 'n/a', R ? heap(R.heapMB) : 'n/a', '', '—']);
+    rows.push([size, 'longest task during open (median of runs; 0 = none ≥ 50 ms)', S ? fmtMs(S.openLongestTask) : 'n/a', R ? fmtMs(R.openLongestTask) : 'n/a', '', '—']);
     rows.push([size, 'long tasks > 200 ms after open (all runs; max task)', S ? `${S.longTasksAfterOpen.over200} (max ${fmtMs(S.longTasksAfterOpen.max)})` : 'n/a',
       R ? `${R.longTasksAfterOpen.over200} (max ${fmtMs(R.longTasksAfterOpen.max)})` : 'n/a', '', '—']);
   }

@@ -108,6 +108,8 @@ window.__reco = {
     const r = await p;
     if (r.timeout) return { timeout: true, returnMs: tReturn - t0 };
     return {
+      t0,
+      tPaint: r.tPaint,
       ms: r.tPaint - t0,
       domMs: r.tDom - t0,
       returnMs: tReturn - t0,
