@@ -52,6 +52,11 @@ pub struct BlockView {
     pub heading: bool,
     /// Its text split by highlight coverage.
     pub pieces: Vec<Piece>,
+    /// The text between the previous block (or the start) and this one:
+    /// blank lines, kept so the article's text is exactly the document's.
+    pub before: Rc<str>,
+    /// For the last block, the text after it (trailing newlines); else "".
+    pub after: Rc<str>,
 }
 
 /// How bad an alert is.
@@ -106,7 +111,7 @@ pub enum SaveState {
 pub struct AppModel {
     kv: Rc<dyn KeyValue>,
     session: Session,
-    views: Vec<Rc<BlockView>>,
+    views: Rc<Vec<Rc<BlockView>>>,
     docs: Vec<DocSummary>,
     alerts: Vec<Alert>,
     next_alert: u64,
@@ -127,7 +132,7 @@ impl AppModel {
         let session = Session::new(default_doc, LabelSet::default());
         let mut m = AppModel {
             kv,
-            views: Vec::new(),
+            views: Rc::new(Vec::new()),
             session,
             docs: Vec::new(),
             alerts: Vec::new(),
@@ -172,7 +177,7 @@ impl AppModel {
     }
     /// Render data of every block, shared so unchanged blocks compare equal
     /// by pointer.
-    pub fn views(&self) -> &[Rc<BlockView>] {
+    pub fn views(&self) -> &Rc<Vec<Rc<BlockView>>> {
         &self.views
     }
     /// The documents menu.
@@ -230,8 +235,11 @@ impl AppModel {
                 if change.is_noop() {
                     return None;
                 }
+                // A new list (pointer copies) so the article sees a change;
+                // untouched blocks keep their Rc and do not re-render.
+                let views = Rc::make_mut(&mut self.views);
                 for &b in &change.touched_blocks {
-                    if let (Some(v), Some(slot)) = (build_view(&self.session, b), self.views.get_mut(b)) {
+                    if let (Some(v), Some(slot)) = (build_view(&self.session, b), views.get_mut(b)) {
                         *slot = Rc::new(v);
                     }
                 }
@@ -413,9 +421,11 @@ impl AppModel {
     fn install(&mut self, session: Session) {
         self.session = session;
         self.synced = None;
-        self.views = (0..self.session.doc().blocks().len())
-            .filter_map(|b| build_view(&self.session, b).map(Rc::new))
-            .collect();
+        self.views = Rc::new(
+            (0..self.session.doc().blocks().len())
+                .filter_map(|b| build_view(&self.session, b).map(Rc::new))
+                .collect(),
+        );
         self.save = match &self.save {
             SaveState::Failing(e) => SaveState::Failing(e.clone()),
             SaveState::Unavailable(e) => SaveState::Unavailable(e.clone()),
@@ -622,5 +632,10 @@ pub fn build_view(session: &Session, b: usize) -> Option<BlockView> {
             .collect();
         pieces.push(Piece { text, marks });
     }
-    Some(BlockView { index: b, heading: b == 0, pieces })
+    let blocks = doc.blocks();
+    let block = blocks.get(b)?;
+    let prev_end = if b == 0 { 0 } else { blocks.get(b - 1)?.end };
+    let before = Rc::from(doc.slice(prev_end, block.start).unwrap_or_default());
+    let after = if b + 1 == blocks.len() { Rc::from(doc.slice(block.end, doc.len_chars()).unwrap_or_default()) } else { Rc::from("") };
+    Some(BlockView { index: b, heading: b == 0, pieces, before, after })
 }

@@ -62,7 +62,7 @@ fn only_touched_blocks_get_new_views() {
     let before: Vec<_> = m.views().to_vec();
     add(&mut m, "Orange", "organisation", "o1");
     let changed: Vec<usize> =
-        before.iter().zip(m.views()).enumerate().filter(|(_, (a, b))| !Rc::ptr_eq(a, b)).map(|(i, _)| i).collect();
+        before.iter().zip(m.views().iter()).enumerate().filter(|(_, (a, b))| !Rc::ptr_eq(a, b)).map(|(i, _)| i).collect();
     let (s, _) = find(DEFAULT_ARTICLE, "Orange");
     assert_eq!(changed, vec![m.doc().block_at_or_after(s).unwrap()]);
 }

@@ -239,8 +239,8 @@ async fn every_bad_import_leaves_the_document_untouched_and_says_why() {
         ("reversed", edited(|v| { v["annotations"][0]["start"] = json!(20); v["annotations"][0]["end"] = json!(10); }), "before it starts"),
         ("out of range", edited(|v| v["annotations"][0]["end"] = json!(99_999)), "past the end"),
         ("quote", edited(|v| v["annotations"][0]["quote"] = json!("Patrick Stark!")), "does not match"),
-        ("label", edited(|v| v["annotations"][0]["label"] = json!("lieu")), "not defined"),
-        ("duplicate id", edited(|v| { let a = v["annotations"][0].clone(); let mut b = a.clone(); b["end"] = json!(7); b["quote"] = json!("Patrick"); v["annotations"].as_array_mut().unwrap().push(b); }), "used by another annotation"),
+        ("label", edited(|v| v["annotations"][0]["label"] = json!("lieu")), "not one of the file's labels"),
+        ("duplicate id", edited(|v| { let a = v["annotations"][0].clone(); let mut b = a.clone(); b["end"] = json!(7); b["quote"] = json!("Patrick"); v["annotations"].as_array_mut().unwrap().push(b); }), "already used by annotation"),
         ("w3c", br#"{"@context":"http://www.w3.org/ns/anno.jsonld","type":"Annotation","body":"x","target":"http://example.org"}"#.to_vec(), "W3C Web Annotation"),
     ];
     let input: HtmlInputElement = app.query("input[data-action=import]").unwrap().unchecked_into();

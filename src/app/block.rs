@@ -49,9 +49,34 @@ pub fn block(props: &BlockProps) -> Html {
     let v = &props.view;
     let children: Html = v.pieces.iter().map(piece).collect();
     let index = v.index.to_string();
-    if v.heading {
+    // The blank lines around the block are bare text nodes of #article.
+    let before = (!v.before.is_empty()).then(|| html! { { AttrValue::from(v.before.clone()) } });
+    let after = (!v.after.is_empty()).then(|| html! { { AttrValue::from(v.after.clone()) } });
+    let body = if v.heading {
         html! { <h1 class="block title" data-block={index}>{ children }</h1> }
     } else {
         html! { <p class="block" data-block={index}>{ children }</p> }
+    };
+    html! { <>{ for before }{ body }{ for after }</> }
+}
+
+/// Props of [`ArticleBody`]: every block's render data, compared by pointer.
+#[derive(Properties, Clone)]
+pub struct ArticleProps {
+    /// One entry per block.
+    pub views: Rc<Vec<Rc<BlockView>>>,
+}
+
+impl PartialEq for ArticleProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.views, &other.views)
     }
+}
+
+/// The article's blocks. Re-renders only when a block changed (not when
+/// the picker, alerts or the side panel change), and then only the
+/// changed blocks render again.
+#[function_component(ArticleBody)]
+pub fn article_body(props: &ArticleProps) -> Html {
+    html! { <>{ for props.views.iter().map(|v| html! { <Block key={v.index} view={v.clone()} /> }) }</> }
 }

@@ -20,7 +20,7 @@ use crate::core::LabelSet;
 use crate::model::{AlertKind, AppModel, SaveState, MAX_FILE_BYTES};
 use crate::store::KeyValue;
 use crate::web::{self, files, selection, storage::LocalStorage};
-use block::Block;
+use block::ArticleBody;
 use sidebar::{groups, Group, Sidebar};
 
 /// Debounce between a change and its save.
@@ -441,21 +441,6 @@ impl Component for App {
         let doc = model.doc();
         let session = model.session();
 
-        // The article: blocks, with the original separators as text nodes so
-        // that #article's text content is exactly the document text.
-        let mut prev_end = 0;
-        let mut nodes: Vec<Html> = Vec::with_capacity(model.views().len() * 2 + 1);
-        for (view, b) in model.views().iter().zip(doc.blocks()) {
-            if b.start > prev_end {
-                nodes.push(html! { { doc.slice(prev_end, b.start).unwrap_or_default().to_owned() } });
-            }
-            nodes.push(html! { <Block key={view.index} view={view.clone()} /> });
-            prev_end = b.end;
-        }
-        if doc.len_chars() > prev_end {
-            nodes.push(html! { { doc.slice(prev_end, doc.len_chars()).unwrap_or_default().to_owned() } });
-        }
-
         let on_import = file_input_handler(link, |b| Msg::ImportBytes(b));
         let on_open = file_input_handler(link, |b| Msg::OpenBytes(b));
         let on_switch = link.batch_callback(|e: Event| {
@@ -542,7 +527,7 @@ impl Component for App {
 
                 <main class="layout">
                     <article id="article" ref={self.article.clone()} key={doc.id().to_owned()} lang="fr">
-                        { for nodes }
+                        <ArticleBody views={model.views().clone()} />
                     </article>
                     <Sidebar
                         groups={self.entries.1.clone()}
