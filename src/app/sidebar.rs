@@ -94,7 +94,11 @@ pub fn sidebar(props: &SidebarProps) -> Html {
             <section class="group" data-group={g.label.clone()} key={g.label.clone()}>
                 <h3><span class="swatch" data-label={g.label.clone()}></span>{ format!("{} ({})", g.name, g.count) }</h3>
                 <ul>
-                    { for g.shown.iter().map(|e| entry(e, props)) }
+                    { for g.shown.iter().map(|e| html! {
+                        <EntryRow key={e.id.clone()} entry={e.clone()} labels={props.labels.clone()}
+                            on_focus={props.on_focus.clone()} on_delete={props.on_delete.clone()}
+                            on_relabel={props.on_relabel.clone()} on_note={props.on_note.clone()} />
+                    }) }
                 </ul>
                 if more > 0 {
                     <button class="more" onclick={toggle}>{ format!("Show {more} more") }</button>
@@ -113,7 +117,27 @@ pub fn sidebar(props: &SidebarProps) -> Html {
     }
 }
 
-fn entry(e: &Entry, props: &SidebarProps) -> Html {
+/// Props of one entry; equal props skip the entry's render.
+#[derive(Properties, PartialEq, Clone)]
+pub struct EntryProps {
+    /// The entry.
+    pub entry: Entry,
+    /// The label set.
+    pub labels: Rc<LabelSet>,
+    /// See [`SidebarProps`].
+    pub on_focus: Callback<String>,
+    /// See [`SidebarProps`].
+    pub on_delete: Callback<String>,
+    /// See [`SidebarProps`].
+    pub on_relabel: Callback<(String, String)>,
+    /// See [`SidebarProps`].
+    pub on_note: Callback<(String, String)>,
+}
+
+/// One annotation in the panel: quote, relabel, delete, note.
+#[function_component(EntryRow)]
+pub fn entry_row(props: &EntryProps) -> Html {
+    let e = &props.entry;
     let id = e.id.clone();
     let on_focus = {
         let (cb, id) = (props.on_focus.clone(), id.clone());
@@ -140,7 +164,7 @@ fn entry(e: &Entry, props: &SidebarProps) -> Html {
         })
     };
     html! {
-        <li class="entry" key={e.id.clone()} data-entry-id={e.id.clone()}>
+        <li class="entry" data-entry-id={e.id.clone()}>
             <button class="quote" data-action="goto" onclick={on_focus} title="Show in the article">{ format!("« {} »", e.quote) }</button>
             <div class="entry-tools">
                 <select data-action="relabel" aria-label="Label" onchange={on_relabel}>
