@@ -273,6 +273,14 @@ impl AppModel {
         self.rev += 1;
     }
 
+    /// A document just opened from a file: it needs a first save.
+    fn mark_new_unsaved(&mut self) {
+        if self.save == SaveState::Saved {
+            self.save = SaveState::Pending;
+        }
+        self.rev += 1;
+    }
+
     /// Whether there are changes not yet in storage.
     pub fn is_dirty(&self) -> bool {
         matches!(self.save, SaveState::Pending | SaveState::Failing(_))
@@ -474,8 +482,8 @@ impl AppModel {
         let id = doc.id().to_owned();
         if !self.open_stored(&id, now) {
             self.install(Session::new(doc, LabelSet::default()));
-            self.save = SaveState::Pending;
-            self.save_now();
+            // Saved by the shell's debounce, not inside the open itself.
+            self.mark_new_unsaved();
         }
         let title = self.doc().title().to_owned();
         self.alert(AlertKind::Notice, format!("Opened “{title}”."));
@@ -512,8 +520,7 @@ impl AppModel {
                 match Session::with_annotations(document, labels, annotations) {
                     Ok(s) => {
                         self.install(s);
-                        self.save = SaveState::Pending;
-                        self.save_now();
+                        self.mark_new_unsaved();
                         self.alert(AlertKind::Notice, format!("Imported “{}” with {n} annotations.", self.doc().title()));
                     }
                     Err(e) => {
