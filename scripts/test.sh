@@ -19,6 +19,9 @@ bash scripts/smoke.sh
 step "native tests: core, format, store, model"
 cargo test --locked --quiet 2>&1 | tee target/native-tests.log | grep -Ev '^$|^running 0 tests|0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out'
 
+step "benchmark generator checks (node)"
+node --test bench/gen.test.mjs 2>&1 | tail -8
+
 step "browser tests: headless Chromium"
 # wasm-bindgen-test-runner passes webdriver.json's capabilities
 # (--headless --no-sandbox: CI runs as root) to chromedriver.
