@@ -10,6 +10,7 @@ use std::rc::Rc;
 
 use crate::core::segments::segments;
 use crate::core::session::{Action, Change, CoreError, ImportMode, Session};
+use crate::core::spans::SpanError;
 use crate::core::{Annotation, Document, LabelSet, Timestamp};
 use crate::format::v1;
 use crate::store::{self, DocSummary, KeyValue, KvError, Loaded};
@@ -252,6 +253,12 @@ impl AppModel {
                 | CoreError::EmptySelection
                 | CoreError::BlankSelection,
             ) => None,
+            Err(CoreError::Span(SpanError::DuplicateSpan { label, .. })) => {
+                let name = self.session.labels().get(&label).map_or(label.as_str(), |l| l.name.as_str());
+                let text = format!("This text is already tagged as {name}.");
+                self.alert(AlertKind::Notice, text);
+                None
+            }
             Err(e) => {
                 self.alert(AlertKind::Notice, format!("Not done: {e}."));
                 None

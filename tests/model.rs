@@ -282,3 +282,14 @@ fn a_stored_file_that_parses_but_cannot_load_is_backed_up_first() {
     m.save_now();
     assert_eq!(store::backups(&*kv).unwrap().len(), 1);
 }
+
+#[test]
+fn tagging_an_existing_span_again_says_so() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut m = boot(&kv);
+    add(&mut m, "Orange", "organisation", "o1");
+    let (start, end) = find(DEFAULT_ARTICLE, "Orange");
+    assert!(!m.apply(Action::Add { id: "o2".into(), start, end, label: "organisation".into(), now: t(2) }));
+    assert_eq!(m.session().annotations().len(), 1);
+    assert!(m.alerts().iter().any(|a| a.text == "This text is already tagged as Organisation."), "{:?}", m.alerts());
+}
