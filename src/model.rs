@@ -122,6 +122,8 @@ pub struct AppModel {
     /// The stored value of the current document as last read or written
     /// here; a different stored value means another tab saved.
     synced: Option<String>,
+    /// The default article, built once.
+    default: Rc<Document>,
 }
 
 impl AppModel {
@@ -129,9 +131,10 @@ impl AppModel {
     /// restore its annotations. Storage problems become alerts, never
     /// failures.
     pub fn boot(kv: Rc<dyn KeyValue>, storage_problem: Option<KvError>, now: Timestamp) -> Self {
-        let default_doc = Document::from_plain_text(DEFAULT_ARTICLE);
-        let session = Session::new(default_doc, LabelSet::default());
+        let default = Rc::new(Document::from_plain_text(DEFAULT_ARTICLE));
+        let session = Session::new(default.clone(), LabelSet::default());
         let mut m = AppModel {
+            default,
             kv,
             views: Rc::new(Vec::new()),
             session,
@@ -151,7 +154,7 @@ impl AppModel {
             );
         }
         let current = store::current(&*m.kv).ok().flatten();
-        let default_id = m.session.doc().id().to_owned();
+        let default_id = m.default.id().to_owned();
         let wanted = current.unwrap_or(default_id.clone());
         if !m.open_stored(&wanted, now) && wanted != default_id {
             m.open_stored(&default_id, now);
@@ -382,31 +385,14 @@ impl AppModel {
                         if let Some(a) = self.alerts.iter_mut().find(|a| a.id == id) {
                             a.backup_key = backup_key;
                         }
-                        let default_doc = Document::from_plain_text(DEFAULT_ARTICLE);
-                        if default_doc.id() == doc_id {
-                            self.install(Session::new(default_doc, LabelSet::default()));
-                            return true;
-                        }
-                        return false;
+                        return self.install_default_if(doc_id);
                     }
                 }
                 true
             }
-            Loaded::Missing => {
-                let default_doc = Document::from_plain_text(DEFAULT_ARTICLE);
-                if default_doc.id() == doc_id {
-                    self.install(Session::new(default_doc, LabelSet::default()));
-                    true
-                } else {
-                    false
-                }
-            }
+            Loaded::Missing => self.install_default_if(doc_id),
             Loaded::Unreadable { backup_key, reason } => {
-                let default_doc = Document::from_plain_text(DEFAULT_ARTICLE);
-                let is_default = default_doc.id() == doc_id;
-                if is_default {
-                    self.install(Session::new(default_doc, LabelSet::default()));
-                }
+                let is_default = self.install_default_if(doc_id);
                 let id = self.alert(
                     AlertKind::Error,
                     format!("Saved annotations could not be read ({reason}). The stored copy was kept as a backup you can download; nothing was deleted."),
@@ -421,16 +407,22 @@ impl AppModel {
                     AlertKind::Error,
                     format!("This document was saved by a newer Surligneur ({reason}). It was left untouched; update Surligneur to open it."),
                 );
-                let default_doc = Document::from_plain_text(DEFAULT_ARTICLE);
-                if default_doc.id() == doc_id {
-                    self.install(Session::new(default_doc, LabelSet::default()));
+                let is_default = self.install_default_if(doc_id);
+                if is_default {
                     self.save = SaveState::Blocked(reason);
-                    true
-                } else {
-                    false
                 }
+                is_default
             }
         }
+    }
+
+    /// Open the default article with no annotations if `doc_id` is its id.
+    fn install_default_if(&mut self, doc_id: &str) -> bool {
+        let is_default = self.default.id() == doc_id;
+        if is_default {
+            self.install(Session::new(self.default.clone(), LabelSet::default()));
+        }
+        is_default
     }
 
     fn install(&mut self, session: Session) {
@@ -453,8 +445,7 @@ impl AppModel {
 
     fn refresh_docs(&mut self) {
         let mut docs = store::list(&*self.kv).unwrap_or_default();
-        let default_doc = Document::from_plain_text(DEFAULT_ARTICLE);
-        for d in [self.session.doc(), &default_doc] {
+        for d in [self.session.doc(), &*self.default] {
             if !docs.iter().any(|s| s.id == d.id()) {
                 let count = if d.id() == self.session.doc().id() { self.session.annotations().len() } else { 0 };
                 docs.push(DocSummary { id: d.id().to_owned(), title: d.title().to_owned(), count });
