@@ -441,8 +441,8 @@ impl Component for App {
         let doc = model.doc();
         let session = model.session();
 
-        let on_import = file_input_handler(link, |b| Msg::ImportBytes(b));
-        let on_open = file_input_handler(link, |b| Msg::OpenBytes(b));
+        let on_import = file_input_handler(link, Msg::ImportBytes);
+        let on_open = file_input_handler(link, Msg::OpenBytes);
         let on_switch = link.batch_callback(|e: Event| {
             e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()).map(|s| Msg::Switch(s.value()))
         });
