@@ -32,12 +32,25 @@ fn main() {
         );
         print_header();
         let runs = if name == "XL" { 7 } else { 21 };
-        bench(&format!("{name}: to_json (export, pretty)"), runs, || v1::to_json(&doc, &labels, anns.iter()));
-        bench(&format!("{name}: to_json_compact (storage)"), runs, || v1::to_json_compact(&doc, &labels, anns.iter()));
-        bench(&format!("{name}: parse + validate"), runs, || v1::parse_str(&compact).map(|f| f.annotations.len()));
-        let session = Session::with_annotations(doc.clone(), labels.clone(), anns.clone()).expect("valid");
-        bench(&format!("{name}: render data for every block (open)"), runs, || {
-            (0..session.doc().blocks().len()).filter_map(|b| build_view(&session, b).map(Rc::new)).count()
+        bench(&format!("{name}: to_json (export, pretty)"), runs, || {
+            v1::to_json(&doc, &labels, anns.iter())
         });
+        bench(&format!("{name}: to_json_compact (storage)"), runs, || {
+            v1::to_json_compact(&doc, &labels, anns.iter())
+        });
+        bench(&format!("{name}: parse + validate"), runs, || {
+            v1::parse_str(&compact).map(|f| f.annotations.len())
+        });
+        let session =
+            Session::with_annotations(doc.clone(), labels.clone(), anns.clone()).expect("valid");
+        bench(
+            &format!("{name}: render data for every block (open)"),
+            runs,
+            || {
+                (0..session.doc().blocks().len())
+                    .filter_map(|b| build_view(&session, b).map(Rc::new))
+                    .count()
+            },
+        );
     }
 }

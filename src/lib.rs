@@ -15,7 +15,6 @@ pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
-
 /// Start the app in the page: install the panic hook, mount into `<body>`.
 #[cfg(target_arch = "wasm32")]
 pub fn start() {

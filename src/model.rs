@@ -211,7 +211,12 @@ impl AppModel {
     pub fn alert(&mut self, kind: AlertKind, text: impl Into<String>) -> u64 {
         self.next_alert += 1;
         let id = self.next_alert;
-        self.alerts.push(Alert { id, kind, text: text.into(), backup_key: None });
+        self.alerts.push(Alert {
+            id,
+            kind,
+            text: text.into(),
+            backup_key: None,
+        });
         // Keep the region short: the oldest notices go first.
         if self.alerts.len() > 5 {
             if let Some(i) = self.alerts.iter().position(|a| a.kind == AlertKind::Notice) {
@@ -243,7 +248,8 @@ impl AppModel {
                 // untouched blocks keep their Rc and do not re-render.
                 let views = Rc::make_mut(&mut self.views);
                 for &b in &change.touched_blocks {
-                    if let (Some(v), Some(slot)) = (build_view(&self.session, b), views.get_mut(b)) {
+                    if let (Some(v), Some(slot)) = (build_view(&self.session, b), views.get_mut(b))
+                    {
                         *slot = Rc::new(v);
                     }
                 }
@@ -257,7 +263,11 @@ impl AppModel {
                 | CoreError::BlankSelection,
             ) => None,
             Err(CoreError::Span(SpanError::DuplicateSpan { label, .. })) => {
-                let name = self.session.labels().get(&label).map_or(label.as_str(), |l| l.name.as_str());
+                let name = self
+                    .session
+                    .labels()
+                    .get(&label)
+                    .map_or(label.as_str(), |l| l.name.as_str());
                 let text = format!("This text is already tagged as {name}.");
                 self.alert(AlertKind::Notice, text);
                 None
@@ -302,7 +312,9 @@ impl AppModel {
     /// writer never erases the other's work. Failures keep the work in
     /// memory and say so once; success after a failure says so too.
     pub fn save_now(&mut self) {
-        if matches!(self.save, SaveState::Blocked(_) | SaveState::Unavailable(_)) || !self.is_dirty() {
+        if matches!(self.save, SaveState::Blocked(_) | SaveState::Unavailable(_))
+            || !self.is_dirty()
+        {
             return;
         }
         self.merge_foreign_save();
@@ -314,7 +326,10 @@ impl AppModel {
                 self.save = SaveState::Saved;
                 let _ = store::set_current(&*self.kv, self.session.doc().id());
                 if was_failing {
-                    self.alert(AlertKind::Notice, "Saving works again: all your changes are saved.");
+                    self.alert(
+                        AlertKind::Notice,
+                        "Saving works again: all your changes are saved.",
+                    );
                 }
                 self.refresh_docs();
             }
@@ -335,13 +350,18 @@ impl AppModel {
     /// Merge what another tab stored for this document, if anything.
     fn merge_foreign_save(&mut self) {
         let key = store::doc_key(self.session.doc().id());
-        let Ok(Some(stored)) = self.kv.get(&key) else { return };
+        let Ok(Some(stored)) = self.kv.get(&key) else {
+            return;
+        };
         if self.synced.as_deref() == Some(stored.as_str()) {
             return;
         }
         if let Ok(file) = v1::parse_str(&stored) {
             if file.document.id() == self.session.doc().id() {
-                self.apply(Action::Import { annotations: file.annotations, mode: ImportMode::Merge });
+                self.apply(Action::Import {
+                    annotations: file.annotations,
+                    mode: ImportMode::Merge,
+                });
             }
         }
         self.synced = Some(stored);
@@ -368,7 +388,11 @@ impl AppModel {
         };
         match loaded {
             Loaded::Restored(file, raw) => {
-                let v1::V1File { document, labels, annotations } = file;
+                let v1::V1File {
+                    document,
+                    labels,
+                    annotations,
+                } = file;
                 match Session::with_annotations(document, labels, annotations) {
                     Ok(s) => {
                         self.install(s);
@@ -447,8 +471,16 @@ impl AppModel {
         let mut docs = store::list(&*self.kv).unwrap_or_default();
         for d in [self.session.doc(), &*self.default] {
             if !docs.iter().any(|s| s.id == d.id()) {
-                let count = if d.id() == self.session.doc().id() { self.session.annotations().len() } else { 0 };
-                docs.push(DocSummary { id: d.id().to_owned(), title: d.title().to_owned(), count });
+                let count = if d.id() == self.session.doc().id() {
+                    self.session.annotations().len()
+                } else {
+                    0
+                };
+                docs.push(DocSummary {
+                    id: d.id().to_owned(),
+                    title: d.title().to_owned(),
+                    count,
+                });
             }
         }
         if let Some(cur) = docs.iter_mut().find(|s| s.id == self.session.doc().id()) {
@@ -463,16 +495,28 @@ impl AppModel {
     /// the title. An article already stored reopens with its annotations.
     pub fn open_article(&mut self, bytes: &[u8], now: Timestamp) {
         if bytes.len() as u64 > MAX_FILE_BYTES {
-            self.alert(AlertKind::Error, format!("This file is too large to open (the limit is {} MB).", MAX_FILE_BYTES / 1_048_576));
+            self.alert(
+                AlertKind::Error,
+                format!(
+                    "This file is too large to open (the limit is {} MB).",
+                    MAX_FILE_BYTES / 1_048_576
+                ),
+            );
             return;
         }
         let Ok(text) = std::str::from_utf8(bytes) else {
-            self.alert(AlertKind::Error, "This file is not text (it is not valid UTF-8): open a .txt or .md file.");
+            self.alert(
+                AlertKind::Error,
+                "This file is not text (it is not valid UTF-8): open a .txt or .md file.",
+            );
             return;
         };
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if text.trim().is_empty() {
-            self.alert(AlertKind::Error, "This file is empty: there is nothing to annotate.");
+            self.alert(
+                AlertKind::Error,
+                "This file is empty: there is nothing to annotate.",
+            );
             return;
         }
         self.save_now();
@@ -504,7 +548,10 @@ impl AppModel {
         let file = match v1::parse(bytes) {
             Ok(f) => f,
             Err(e) => {
-                self.alert(AlertKind::Error, format!("This file could not be imported: {e} Nothing was changed."));
+                self.alert(
+                    AlertKind::Error,
+                    format!("This file could not be imported: {e} Nothing was changed."),
+                );
                 return;
             }
         };
@@ -513,16 +560,26 @@ impl AppModel {
             self.save_now();
             if !self.open_stored(&id, now) {
                 // A new document: nothing to merge with.
-                let v1::V1File { document, labels, annotations } = file;
+                let v1::V1File {
+                    document,
+                    labels,
+                    annotations,
+                } = file;
                 let n = annotations.len();
                 match Session::with_annotations(document, labels, annotations) {
                     Ok(s) => {
                         self.install(s);
                         self.mark_new_unsaved();
-                        self.alert(AlertKind::Notice, format!("Imported “{}” with {n} annotations.", self.doc().title()));
+                        self.alert(
+                            AlertKind::Notice,
+                            format!("Imported “{}” with {n} annotations.", self.doc().title()),
+                        );
                     }
                     Err(e) => {
-                        self.alert(AlertKind::Error, format!("This file could not be imported: {e} Nothing was changed."));
+                        self.alert(
+                            AlertKind::Error,
+                            format!("This file could not be imported: {e} Nothing was changed."),
+                        );
                     }
                 }
                 self.refresh_docs();
@@ -541,15 +598,22 @@ impl AppModel {
 
     /// Finish a pending import: merge, replace, or (None) cancel.
     pub fn resolve_import(&mut self, mode: Option<ImportMode>) {
-        let Some(p) = self.pending_import.take() else { return };
+        let Some(p) = self.pending_import.take() else {
+            return;
+        };
         self.rev += 1;
         let Some(mode) = mode else {
             self.alert(AlertKind::Notice, "Import cancelled: nothing was changed.");
             return;
         };
         let n = p.file.annotations.len();
-        match self.apply_change(Action::Import { annotations: p.file.annotations, mode }) {
-            Some(Change { import: Some(st), .. }) => {
+        match self.apply_change(Action::Import {
+            annotations: p.file.annotations,
+            mode,
+        }) {
+            Some(Change {
+                import: Some(st), ..
+            }) => {
                 let text = match mode {
                     ImportMode::Merge => format!(
                         "Merged {n} imported annotations: {} added, {} updated, {} already here, {} duplicates skipped (undo with Ctrl+Z).",
@@ -564,7 +628,10 @@ impl AppModel {
             }
             Some(_) => {}
             None if n == 0 => {
-                self.alert(AlertKind::Notice, "The file has no annotations: nothing to import.");
+                self.alert(
+                    AlertKind::Notice,
+                    "The file has no annotations: nothing to import.",
+                );
             }
             None => {}
         }
@@ -581,11 +648,16 @@ impl AppModel {
             return;
         }
         let Some(value) = value else { return };
-        let Ok(file) = v1::parse_str(value) else { return };
+        let Ok(file) = v1::parse_str(value) else {
+            return;
+        };
         if file.document.id() != self.session.doc().id() {
             return;
         }
-        self.apply(Action::Import { annotations: file.annotations, mode: ImportMode::Merge });
+        self.apply(Action::Import {
+            annotations: file.annotations,
+            mode: ImportMode::Merge,
+        });
         self.refresh_docs();
     }
 }
@@ -594,7 +666,10 @@ impl AppModel {
 /// joined by `-`, at most 60 characters; `document` if nothing is left.
 pub fn slug(title: &str) -> String {
     let mut out = String::new();
-    for word in title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         if !out.is_empty() {
             out.push('-');
         }
@@ -602,14 +677,20 @@ pub fn slug(title: &str) -> String {
     }
     let out: String = out.chars().take(60).collect();
     let out = out.trim_end_matches('-').to_owned();
-    if out.is_empty() { "document".to_owned() } else { out }
+    if out.is_empty() {
+        "document".to_owned()
+    } else {
+        out
+    }
 }
 
 /// The first code point of `a` that is inside a block (an imported span
 /// may start in the whitespace between blocks).
 fn first_char_shown(doc: &Document, a: &Annotation) -> usize {
     let first_block = doc.blocks_overlapping(a.start, a.end).start;
-    doc.blocks().get(first_block).map_or(a.start, |b| b.start.max(a.start))
+    doc.blocks()
+        .get(first_block)
+        .map_or(a.start, |b| b.start.max(a.start))
 }
 
 /// Build the render data of block `b` from the core's segmentation.
@@ -625,8 +706,15 @@ pub fn build_view(session: &Session, b: usize) -> Option<BlockView> {
             .iter()
             .filter_map(|id| set.get(id))
             .map(|a: &Annotation| {
-                let name = labels.get(&a.label).map(|l| l.name.as_str()).unwrap_or(&a.label);
-                let title = if a.note.is_empty() { name.to_owned() } else { format!("{name}: {}", a.note) };
+                let name = labels
+                    .get(&a.label)
+                    .map(|l| l.name.as_str())
+                    .unwrap_or(&a.label);
+                let title = if a.note.is_empty() {
+                    name.to_owned()
+                } else {
+                    format!("{name}: {}", a.note)
+                };
                 MarkInfo {
                     id: Rc::from(a.id.as_str()),
                     label: Rc::from(a.label.as_str()),
@@ -641,6 +729,16 @@ pub fn build_view(session: &Session, b: usize) -> Option<BlockView> {
     let block = blocks.get(b)?;
     let prev_end = if b == 0 { 0 } else { blocks.get(b - 1)?.end };
     let before = Rc::from(doc.slice(prev_end, block.start).unwrap_or_default());
-    let after = if b + 1 == blocks.len() { Rc::from(doc.slice(block.end, doc.len_chars()).unwrap_or_default()) } else { Rc::from("") };
-    Some(BlockView { index: b, heading: b == 0, pieces, before, after })
+    let after = if b + 1 == blocks.len() {
+        Rc::from(doc.slice(block.end, doc.len_chars()).unwrap_or_default())
+    } else {
+        Rc::from("")
+    };
+    Some(BlockView {
+        index: b,
+        heading: b == 0,
+        pieces,
+        before,
+        after,
+    })
 }

@@ -113,17 +113,27 @@ pub fn load(kv: &dyn KeyValue, doc_id: &str, now_millis: i64) -> Result<Loaded, 
             })
         }
         Err(error) if matches!(error.kind, v1::ErrorKind::NewerVersion { .. }) => {
-            Ok(Loaded::Newer { reason: error.to_string() })
+            Ok(Loaded::Newer {
+                reason: error.to_string(),
+            })
         }
         Err(error) => {
             let backup_key = backup(kv, doc_id, &raw, now_millis)?;
-            Ok(Loaded::Unreadable { backup_key, reason: error.to_string() })
+            Ok(Loaded::Unreadable {
+                backup_key,
+                reason: error.to_string(),
+            })
         }
     }
 }
 
 /// Copy raw bytes to a fresh backup key and return it.
-pub fn backup(kv: &dyn KeyValue, doc_id: &str, raw: &str, now_millis: i64) -> Result<String, KvError> {
+pub fn backup(
+    kv: &dyn KeyValue,
+    doc_id: &str,
+    raw: &str,
+    now_millis: i64,
+) -> Result<String, KvError> {
     let mut key = format!("{BACKUP_PREFIX}{doc_id}/{now_millis}");
     let mut n = 1;
     while kv.get(&key)?.is_some() {
@@ -136,7 +146,11 @@ pub fn backup(kv: &dyn KeyValue, doc_id: &str, raw: &str, now_millis: i64) -> Re
 
 /// Every backup key, oldest first.
 pub fn backups(kv: &dyn KeyValue) -> Result<Vec<String>, KvError> {
-    let mut keys: Vec<String> = kv.keys()?.into_iter().filter(|k| k.starts_with(BACKUP_PREFIX)).collect();
+    let mut keys: Vec<String> = kv
+        .keys()?
+        .into_iter()
+        .filter(|k| k.starts_with(BACKUP_PREFIX))
+        .collect();
     keys.sort();
     Ok(keys)
 }
@@ -154,7 +168,14 @@ pub fn save<'a>(
     let json = v1::to_json_compact(doc, labels, annotations);
     kv.set(&doc_key(doc.id()), &json)?;
     let mut index = read_index(kv)?;
-    index.insert(doc.id().to_owned(), DocSummary { id: doc.id().to_owned(), title: doc.title().to_owned(), count });
+    index.insert(
+        doc.id().to_owned(),
+        DocSummary {
+            id: doc.id().to_owned(),
+            title: doc.title().to_owned(),
+            count,
+        },
+    );
     write_index(kv, &index)?;
     Ok(json)
 }
@@ -185,10 +206,23 @@ fn write_index(kv: &dyn KeyValue, index: &BTreeMap<String, DocSummary>) -> Resul
 fn rebuild_index(kv: &dyn KeyValue) -> Result<BTreeMap<String, DocSummary>, KvError> {
     let mut map = BTreeMap::new();
     for key in kv.keys()? {
-        let Some(id) = doc_id_of_key(&key) else { continue };
+        let Some(id) = doc_id_of_key(&key) else {
+            continue;
+        };
         let summary = match kv.get(&key)?.map(|raw| v1::parse_str(&raw)) {
-            Some(Ok(f)) => DocSummary { id: id.to_owned(), title: f.document.title().to_owned(), count: f.annotations.len() },
-            _ => DocSummary { id: id.to_owned(), title: format!("Unreadable document {}", id.chars().take(8).collect::<String>()), count: 0 },
+            Some(Ok(f)) => DocSummary {
+                id: id.to_owned(),
+                title: f.document.title().to_owned(),
+                count: f.annotations.len(),
+            },
+            _ => DocSummary {
+                id: id.to_owned(),
+                title: format!(
+                    "Unreadable document {}",
+                    id.chars().take(8).collect::<String>()
+                ),
+                count: 0,
+            },
         };
         map.insert(id.to_owned(), summary);
     }
@@ -229,7 +263,9 @@ impl KeyValue for MemoryKv {
         if let Some(f) = self.fail_writes.get() {
             return Err(f());
         }
-        self.map.borrow_mut().insert(key.to_owned(), value.to_owned());
+        self.map
+            .borrow_mut()
+            .insert(key.to_owned(), value.to_owned());
         Ok(())
     }
     fn keys(&self) -> Result<Vec<String>, KvError> {

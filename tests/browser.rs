@@ -23,8 +23,14 @@ async fn shows_the_default_article_title_in_article() {
     let app = fresh().await;
     let text = app.article().text_content().unwrap();
     assert!(text.starts_with(TITLE), "{text:.80}");
-    assert_eq!(text, SEED, "#article's text content is exactly the document text");
-    assert_eq!(app.query("#article h1").unwrap().text_content().unwrap(), TITLE);
+    assert_eq!(
+        text, SEED,
+        "#article's text content is exactly the document text"
+    );
+    assert_eq!(
+        app.query("#article h1").unwrap().text_content().unwrap(),
+        TITLE
+    );
     app.unmount().await;
 }
 
@@ -35,11 +41,14 @@ async fn keys_tag_person_organisation_and_claim() {
     press("1").await;
     app.select_text("Cloudwatt", 1).await;
     press("2").await;
-    app.select_text("Une fonction qu’il avait endossée", 0).await;
+    app.select_text("Une fonction qu’il avait endossée", 0)
+        .await;
     press("3").await;
     let got = app.annotations();
     assert_eq!(
-        got.iter().map(|(_, l, t)| (l.as_str(), t.as_str())).collect::<Vec<_>>(),
+        got.iter()
+            .map(|(_, l, t)| (l.as_str(), t.as_str()))
+            .collect::<Vec<_>>(),
         vec![
             ("person", "Patrick Starck"),
             ("organisation", "Cloudwatt"),
@@ -57,11 +66,16 @@ async fn keys_tag_person_organisation_and_claim() {
 async fn picker_buttons_tag_and_escape_cancels() {
     let app = fresh().await;
     app.select_text("Orange", 0).await;
-    let button = app.query(".picker button[data-label=organisation]").expect("picker shows after a selection");
+    let button = app
+        .query(".picker button[data-label=organisation]")
+        .expect("picker shows after a selection");
     click(&button).await;
     assert_eq!(app.annotations()[0].1, "organisation");
     assert_eq!(app.annotations()[0].2, "Orange");
-    assert!(app.query(".picker").is_none(), "picker closes after tagging");
+    assert!(
+        app.query(".picker").is_none(),
+        "picker closes after tagging"
+    );
 
     app.select_text("Thalès", 0).await;
     assert!(app.query(".picker").is_some());
@@ -91,24 +105,43 @@ async fn whitespace_only_selection_does_nothing_and_edges_are_trimmed() {
 #[wasm_bindgen_test]
 async fn nested_and_overlapping_spans_are_all_rendered() {
     let app = fresh().await;
-    app.select_text("Patrick Starck a annoncé son intention", 0).await;
+    app.select_text("Patrick Starck a annoncé son intention", 0)
+        .await;
     press("3").await;
     app.select_text("Patrick Starck", 2).await;
     press("1").await;
-    app.select_text("a annoncé son intention de quitter", 0).await;
+    app.select_text("a annoncé son intention de quitter", 0)
+        .await;
     press("3").await;
     let got = app.annotations();
     assert_eq!(got.len(), 3, "{got:?}");
-    let by_text = |t: &str| got.iter().find(|(_, _, x)| x == t).unwrap_or_else(|| panic!("{t} in {got:?}"));
+    let by_text = |t: &str| {
+        got.iter()
+            .find(|(_, _, x)| x == t)
+            .unwrap_or_else(|| panic!("{t} in {got:?}"))
+    };
     assert_eq!(by_text("Patrick Starck a annoncé son intention").1, "claim");
     assert_eq!(by_text("Patrick Starck").1, "person");
     assert_eq!(by_text("a annoncé son intention de quitter").1, "claim");
     // The person is nested inside the claim's element.
     let person = app.query("#article [data-label=person]").unwrap();
-    assert_eq!(person.parent_element().unwrap().get_attribute("data-label").as_deref(), Some("claim"));
+    assert_eq!(
+        person
+            .parent_element()
+            .unwrap()
+            .get_attribute("data-label")
+            .as_deref(),
+        Some("claim")
+    );
     // The first claim is split by the overlap: several elements, one id.
     let first_claim = &by_text("Patrick Starck a annoncé son intention").0;
-    assert!(app.marks().iter().filter(|(id, _, _)| id == first_claim).count() >= 2);
+    assert!(
+        app.marks()
+            .iter()
+            .filter(|(id, _, _)| id == first_claim)
+            .count()
+            >= 2
+    );
     assert_eq!(app.article().text_content().unwrap(), SEED);
     app.unmount().await;
 }
@@ -116,7 +149,8 @@ async fn nested_and_overlapping_spans_are_all_rendered() {
 #[wasm_bindgen_test]
 async fn span_across_blocks() {
     let app = fresh().await;
-    app.select_text("souverain.\n\nPatrick Starck a annoncé", 0).await;
+    app.select_text("souverain.\n\nPatrick Starck a annoncé", 0)
+        .await;
     press("3").await;
     let got = app.annotations();
     assert_eq!(got.len(), 1);
@@ -125,7 +159,13 @@ async fn span_across_blocks() {
     let blocks: std::collections::HashSet<String> = app
         .query_all("#article [data-annotation-id]")
         .iter()
-        .map(|e| e.closest("[data-block]").unwrap().unwrap().get_attribute("data-block").unwrap())
+        .map(|e| {
+            e.closest("[data-block]")
+                .unwrap()
+                .unwrap()
+                .get_attribute("data-block")
+                .unwrap()
+        })
         .collect();
     assert_eq!(blocks.len(), 2);
     app.unmount().await;
@@ -161,18 +201,33 @@ async fn sidebar_relabel_note_and_delete() {
     let app = fresh().await;
     app.select_text("Cheops Technology", 0).await;
     press("2").await;
-    let select: web_sys::HtmlSelectElement = app.query(".entry select[data-action=relabel]").unwrap().unchecked_into();
+    let select: web_sys::HtmlSelectElement = app
+        .query(".entry select[data-action=relabel]")
+        .unwrap()
+        .unchecked_into();
     select.set_value("claim");
-    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
     yew::scheduler::flush().await;
     assert_eq!(app.annotations()[0].1, "claim");
-    let note: web_sys::HtmlTextAreaElement = app.query(".entry textarea[data-action=note]").unwrap().unchecked_into();
+    let note: web_sys::HtmlTextAreaElement = app
+        .query(".entry textarea[data-action=note]")
+        .unwrap()
+        .unchecked_into();
     note.set_value("Vérifier <b>la</b> date");
-    note.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    note.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
     yew::scheduler::flush().await;
     let mark = app.query("#article [data-annotation-id]").unwrap();
-    assert!(mark.get_attribute("title").unwrap().contains("Vérifier <b>la</b> date"));
-    assert!(app.query("#article b").is_none(), "a note is text, never markup");
+    assert!(mark
+        .get_attribute("title")
+        .unwrap()
+        .contains("Vérifier <b>la</b> date"));
+    assert!(
+        app.query("#article b").is_none(),
+        "a note is text, never markup"
+    );
     click(&app.query(".entry button[data-action=delete]").unwrap()).await;
     assert!(app.annotations().is_empty());
     app.unmount().await;
@@ -191,7 +246,10 @@ async fn reload_restores_exactly() {
     let app = mount().await;
     assert_eq!(app.annotations(), before);
     // History does not survive reload; state does.
-    assert!(app.query("button[data-action=undo]").unwrap().has_attribute("disabled"));
+    assert!(app
+        .query("button[data-action=undo]")
+        .unwrap()
+        .has_attribute("disabled"));
     app.unmount().await;
 }
 
@@ -202,14 +260,23 @@ async fn export_is_v1_with_code_point_offsets() {
     press("2").await;
     click(&app.query("[data-action=export]").unwrap()).await;
     let (name, json) = surligneur::web::files::last_download().expect("a download");
-    assert_eq!(name, "patrick-starck-cède-la-présidence-de-cloudwatt.surligneur.json");
+    assert_eq!(
+        name,
+        "patrick-starck-cède-la-présidence-de-cloudwatt.surligneur.json"
+    );
     let file = v1::parse_str(&json).expect("export parses");
     assert_eq!(file.document.text(), SEED);
     assert_eq!(file.annotations.len(), 1);
     let a = &file.annotations[0];
     assert_eq!((a.start, a.end), (s, e));
     assert_eq!(a.quote, "Thalès");
-    assert_eq!(SEED.chars().skip(a.start).take(a.end - a.start).collect::<String>(), "Thalès");
+    assert_eq!(
+        SEED.chars()
+            .skip(a.start)
+            .take(a.end - a.start)
+            .collect::<String>(),
+        "Thalès"
+    );
     app.unmount().await;
 }
 
@@ -235,19 +302,34 @@ fn seed_file(annotations: &[(usize, usize, &str, &str)]) -> String {
 #[wasm_bindgen_test]
 async fn import_into_fresh_storage_then_merge_or_replace() {
     let app = fresh().await;
-    let input: HtmlInputElement = app.query("input[type=file][data-action=import]").unwrap().unchecked_into();
+    let input: HtmlInputElement = app
+        .query("input[type=file][data-action=import]")
+        .unwrap()
+        .unchecked_into();
     let file = seed_file(&[(0, 14, "person", "a"), (37, 46, "organisation", "b")]);
     choose_file(&input, "x.surligneur.json", file.as_bytes()).await;
     let got = app.annotations();
-    assert_eq!(got.iter().map(|(_, l, t)| (l.as_str(), t.as_str())).collect::<Vec<_>>(), vec![("person", "Patrick Starck"), ("organisation", "Cloudwatt")]);
+    assert_eq!(
+        got.iter()
+            .map(|(_, l, t)| (l.as_str(), t.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("person", "Patrick Starck"), ("organisation", "Cloudwatt")]
+    );
 
     // Importing onto annotations asks first; Merge keeps both sides.
     app.select_text("Orange", 0).await;
     press("2").await;
     let file2 = seed_file(&[(0, 14, "claim", "c")]);
     choose_file(&input, "y.json", file2.as_bytes()).await;
-    assert!(app.query("[data-choice=merge]").is_some(), "asks merge or replace");
-    assert_eq!(app.annotations().len(), 3, "nothing changes before the choice");
+    assert!(
+        app.query("[data-choice=merge]").is_some(),
+        "asks merge or replace"
+    );
+    assert_eq!(
+        app.annotations().len(),
+        3,
+        "nothing changes before the choice"
+    );
     click(&app.query("[data-choice=merge]").unwrap()).await;
     assert_eq!(app.annotations().len(), 4);
 
@@ -267,9 +349,16 @@ async fn bad_import_changes_nothing_and_says_why() {
     let app = fresh().await;
     app.select_text("Orange", 0).await;
     press("2").await;
-    let input: HtmlInputElement = app.query("input[type=file][data-action=import]").unwrap().unchecked_into();
+    let input: HtmlInputElement = app
+        .query("input[type=file][data-action=import]")
+        .unwrap()
+        .unchecked_into();
     choose_file(&input, "bad.json", b"{ not json").await;
-    assert!(app.alert_text().contains("could not be imported"), "{}", app.alert_text());
+    assert!(
+        app.alert_text().contains("could not be imported"),
+        "{}",
+        app.alert_text()
+    );
     assert_eq!(app.annotations().len(), 1);
     app.unmount().await;
 }
@@ -277,11 +366,17 @@ async fn bad_import_changes_nothing_and_says_why() {
 #[wasm_bindgen_test]
 async fn open_own_article_with_emoji_and_tag_exact_offsets() {
     let app = fresh().await;
-    let input: HtmlInputElement = app.query("input[type=file][data-action=open]").unwrap().unchecked_into();
+    let input: HtmlInputElement = app
+        .query("input[type=file][data-action=open]")
+        .unwrap()
+        .unchecked_into();
     let text = "Titre 😀 du jour\n\nLe maire 👩‍👩‍👧 de Nîmes a dit 🎉 « bonjour ».\nDeuxième ligne.";
     choose_file(&input, "article.md", text.as_bytes()).await;
     assert_eq!(app.article().text_content().unwrap(), text);
-    assert_eq!(app.query("#article h1").unwrap().text_content().unwrap(), "Titre 😀 du jour");
+    assert_eq!(
+        app.query("#article h1").unwrap().text_content().unwrap(),
+        "Titre 😀 du jour"
+    );
     let (s, e) = app.select_text("Nîmes a dit 🎉", 0).await;
     press("3").await;
     assert_eq!(app.annotations()[0].2, "Nîmes a dit 🎉");
@@ -335,7 +430,12 @@ async fn tab_stops_follow_document_order_and_sidebar_reveals() {
     let stops: Vec<(String, String)> = app
         .query_all("#article [data-annotation-id][tabindex='0']")
         .iter()
-        .map(|e| (e.get_attribute("data-label").unwrap(), e.text_content().unwrap()))
+        .map(|e| {
+            (
+                e.get_attribute("data-label").unwrap(),
+                e.text_content().unwrap(),
+            )
+        })
         .collect();
     let labels: Vec<&str> = stops.iter().map(|(l, _)| l.as_str()).collect();
     assert_eq!(labels, ["claim", "person", "organisation"]);
@@ -344,16 +444,28 @@ async fn tab_stops_follow_document_order_and_sidebar_reveals() {
     assert_eq!(org.get_attribute("title").as_deref(), Some("Organisation"));
     // The side panel groups by label, in document order; clicking a quote
     // focuses and flashes the highlight.
-    let groups: Vec<String> = app.query_all(".sidebar .group").iter().map(|g| g.get_attribute("data-group").unwrap()).collect();
+    let groups: Vec<String> = app
+        .query_all(".sidebar .group")
+        .iter()
+        .map(|g| g.get_attribute("data-group").unwrap())
+        .collect();
     assert_eq!(groups, ["person", "organisation", "claim"]);
     let entry = app.query(".group[data-group=organisation] .quote").unwrap();
     click(&entry).await;
     assert!(org.class_list().contains("flash"));
     let active = document().active_element().unwrap();
-    assert_eq!(active.get_attribute("data-label").as_deref(), Some("organisation"));
+    assert_eq!(
+        active.get_attribute("data-label").as_deref(),
+        Some("organisation")
+    );
     // The legend counts per label.
     let legend = app.query(".legend").unwrap().text_content().unwrap();
-    assert!(legend.contains("Person (1)") && legend.contains("Organisation (1)") && legend.contains("Claim (1)"), "{legend}");
+    assert!(
+        legend.contains("Person (1)")
+            && legend.contains("Organisation (1)")
+            && legend.contains("Claim (1)"),
+        "{legend}"
+    );
     app.unmount().await;
 }
 
@@ -362,9 +474,25 @@ async fn picker_appears_next_to_the_selection() {
     let app = fresh().await;
     app.select_text("Cloudwatt revendique", 0).await;
     let picker = app.query(".picker").unwrap();
-    let top: f64 = picker.style().get_property_value("top").unwrap().trim_end_matches("px").parse().unwrap();
-    let rect = window().get_selection().unwrap().unwrap().get_range_at(0).unwrap().get_bounding_client_rect();
-    assert!((top - rect.bottom()).abs() < 20.0, "picker at {top}, selection bottom {}", rect.bottom());
+    let top: f64 = picker
+        .style()
+        .get_property_value("top")
+        .unwrap()
+        .trim_end_matches("px")
+        .parse()
+        .unwrap();
+    let rect = window()
+        .get_selection()
+        .unwrap()
+        .unwrap()
+        .get_range_at(0)
+        .unwrap()
+        .get_bounding_client_rect();
+    assert!(
+        (top - rect.bottom()).abs() < 20.0,
+        "picker at {top}, selection bottom {}",
+        rect.bottom()
+    );
     app.unmount().await;
 }
 
@@ -373,15 +501,34 @@ async fn documents_menu_switches_and_keeps_each_documents_annotations() {
     let app = fresh().await;
     app.select_text("Orange", 0).await;
     press("2").await;
-    let open: HtmlInputElement = app.query("input[data-action=open]").unwrap().unchecked_into();
-    choose_file(&open, "note.txt", "Mon article\n\nUn texte à moi.".as_bytes()).await;
-    assert_eq!(app.query("#article h1").unwrap().text_content().unwrap(), "Mon article");
+    let open: HtmlInputElement = app
+        .query("input[data-action=open]")
+        .unwrap()
+        .unchecked_into();
+    choose_file(
+        &open,
+        "note.txt",
+        "Mon article\n\nUn texte à moi.".as_bytes(),
+    )
+    .await;
+    assert_eq!(
+        app.query("#article h1").unwrap().text_content().unwrap(),
+        "Mon article"
+    );
     assert!(app.annotations().is_empty());
-    let menu: web_sys::HtmlSelectElement = app.query("select[data-action=documents]").unwrap().unchecked_into();
+    let menu: web_sys::HtmlSelectElement = app
+        .query("select[data-action=documents]")
+        .unwrap()
+        .unchecked_into();
     let options = app.query_all("select[data-action=documents] option");
     let texts: Vec<String> = options.iter().map(|o| o.text_content().unwrap()).collect();
     assert!(texts.iter().any(|t| t == "Mon article (0)"), "{texts:?}");
-    assert!(texts.iter().any(|t| t.starts_with("Patrick Starck cède") && t.ends_with("(1)")), "{texts:?}");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("Patrick Starck cède") && t.ends_with("(1)")),
+        "{texts:?}"
+    );
     let seed_id = options
         .iter()
         .find(|o| o.text_content().unwrap().starts_with("Patrick"))
@@ -389,9 +536,14 @@ async fn documents_menu_switches_and_keeps_each_documents_annotations() {
         .get_attribute("value")
         .unwrap();
     menu.set_value(&seed_id);
-    menu.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    menu.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
     yew::scheduler::flush().await;
-    assert!(app.article().text_content().unwrap().starts_with("Patrick Starck"));
+    assert!(app
+        .article()
+        .text_content()
+        .unwrap()
+        .starts_with("Patrick Starck"));
     assert_eq!(app.annotations()[0].2, "Orange");
     app.unmount().await;
 }
@@ -400,10 +552,16 @@ async fn documents_menu_switches_and_keeps_each_documents_annotations() {
 async fn paste_dialog_opens_pasted_text() {
     let app = fresh().await;
     click(&app.query("[data-action=paste]").unwrap()).await;
-    let area: web_sys::HtmlTextAreaElement = app.query("textarea[data-action=paste-text]").unwrap().unchecked_into();
+    let area: web_sys::HtmlTextAreaElement = app
+        .query("textarea[data-action=paste-text]")
+        .unwrap()
+        .unchecked_into();
     area.set_value("Collé 😀\n\nTexte collé.");
     click(&app.query("[data-action=paste-open]").unwrap()).await;
-    assert_eq!(app.article().text_content().unwrap(), "Collé 😀\n\nTexte collé.");
+    assert_eq!(
+        app.article().text_content().unwrap(),
+        "Collé 😀\n\nTexte collé."
+    );
     assert!(app.query("textarea[data-action=paste-text]").is_none());
     app.unmount().await;
 }

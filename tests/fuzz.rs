@@ -9,7 +9,10 @@ use surligneur::core::Document;
 use surligneur::format::v1;
 
 fn cases() -> u32 {
-    std::env::var("FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_500)
+    std::env::var("FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_500)
 }
 
 fn json_like() -> impl Strategy<Value = String> {

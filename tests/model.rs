@@ -26,14 +26,23 @@ fn find(text: &str, needle: &str) -> (usize, usize) {
 
 fn add(m: &mut AppModel, needle: &str, label: &str, id: &str) {
     let (start, end) = find(DEFAULT_ARTICLE, needle);
-    assert!(m.apply(Action::Add { id: id.into(), start, end, label: label.into(), now: t(1) }));
+    assert!(m.apply(Action::Add {
+        id: id.into(),
+        start,
+        end,
+        label: label.into(),
+        now: t(1)
+    }));
 }
 
 #[test]
 fn first_start_opens_the_default_article() {
     let kv = Rc::new(MemoryKv::default());
     let m = boot(&kv);
-    assert_eq!(m.doc().title(), "Patrick Starck cède la présidence de Cloudwatt");
+    assert_eq!(
+        m.doc().title(),
+        "Patrick Starck cède la présidence de Cloudwatt"
+    );
     assert_eq!(m.doc().text(), DEFAULT_ARTICLE);
     assert_eq!(m.docs().len(), 1);
     assert!(m.alerts().is_empty());
@@ -61,8 +70,13 @@ fn only_touched_blocks_get_new_views() {
     let mut m = boot(&kv);
     let before: Vec<_> = m.views().to_vec();
     add(&mut m, "Orange", "organisation", "o1");
-    let changed: Vec<usize> =
-        before.iter().zip(m.views().iter()).enumerate().filter(|(_, (a, b))| !Rc::ptr_eq(a, b)).map(|(i, _)| i).collect();
+    let changed: Vec<usize> = before
+        .iter()
+        .zip(m.views().iter())
+        .enumerate()
+        .filter(|(_, (a, b))| !Rc::ptr_eq(a, b))
+        .map(|(i, _)| i)
+        .collect();
     let (s, _) = find(DEFAULT_ARTICLE, "Orange");
     assert_eq!(changed, vec![m.doc().block_at_or_after(s).unwrap()]);
 }
@@ -73,7 +87,11 @@ fn corrupt_stored_value_is_backed_up_not_lost() {
     let id = Document::from_plain_text(DEFAULT_ARTICLE).id().to_owned();
     kv.set(&store::doc_key(&id), "{ garbage").unwrap();
     let mut m = boot(&kv);
-    let alert = m.alerts().iter().find(|a| a.kind == AlertKind::Error).expect("an alert");
+    let alert = m
+        .alerts()
+        .iter()
+        .find(|a| a.kind == AlertKind::Error)
+        .expect("an alert");
     let backup = alert.backup_key.clone().expect("backup offered");
     assert_eq!(kv.get(&backup).unwrap().as_deref(), Some("{ garbage"));
     // Work goes on, and saving now writes a valid value; the backup stays.
@@ -87,14 +105,18 @@ fn corrupt_stored_value_is_backed_up_not_lost() {
 fn a_value_from_a_newer_version_is_left_untouched() {
     let kv = Rc::new(MemoryKv::default());
     let doc = Document::from_plain_text(DEFAULT_ARTICLE);
-    let newer = v1::to_json(&doc, &LabelSet::default(), []).replace("\"version\": 1", "\"version\": 9");
+    let newer =
+        v1::to_json(&doc, &LabelSet::default(), []).replace("\"version\": 1", "\"version\": 9");
     assert!(newer.contains("\"version\": 9"));
     kv.set(&store::doc_key(doc.id()), &newer).unwrap();
     let mut m = boot(&kv);
     assert!(m.alerts().iter().any(|a| a.text.contains("newer")));
     add(&mut m, "Orange", "organisation", "o1");
     m.save_now();
-    assert_eq!(kv.get(&store::doc_key(doc.id())).unwrap().as_deref(), Some(newer.as_str()));
+    assert_eq!(
+        kv.get(&store::doc_key(doc.id())).unwrap().as_deref(),
+        Some(newer.as_str())
+    );
 }
 
 fn full() -> KvError {
@@ -109,7 +131,10 @@ fn quota_exceeded_keeps_work_in_memory_then_saves_when_possible() {
     add(&mut m, "Orange", "organisation", "o1");
     m.save_now();
     assert!(matches!(m.save_state(), SaveState::Failing(_)));
-    assert!(m.alerts().iter().any(|a| a.text.contains("not being saved")));
+    assert!(m
+        .alerts()
+        .iter()
+        .any(|a| a.text.contains("not being saved")));
     assert_eq!(m.session().annotations().len(), 1, "nothing dropped");
     add(&mut m, "Thalès", "organisation", "o2");
     kv.fail_writes.set(None);
@@ -128,7 +153,14 @@ fn import_of_a_bad_file_changes_nothing() {
         m.import(bad, t(5));
         assert_eq!(m.session().annotations().len(), 1);
     }
-    assert_eq!(m.alerts().iter().filter(|a| a.kind == AlertKind::Error).count().min(4), 4);
+    assert_eq!(
+        m.alerts()
+            .iter()
+            .filter(|a| a.kind == AlertKind::Error)
+            .count()
+            .min(4),
+        4
+    );
 }
 
 fn file_with(ids: &[(&str, &str, &str, i64)]) -> Vec<u8> {
@@ -167,7 +199,12 @@ fn import_onto_annotations_waits_for_a_choice() {
     assert_eq!(m.session().annotations().len(), 2);
     m.import(&file_with(&[("x", "Thalès", "claim", 20)]), t(5));
     m.resolve_import(Some(ImportMode::Replace));
-    let labels: Vec<&str> = m.session().annotations().iter().map(|a| a.label.as_str()).collect();
+    let labels: Vec<&str> = m
+        .session()
+        .annotations()
+        .iter()
+        .map(|a| a.label.as_str())
+        .collect();
     assert_eq!(labels, vec!["claim"]);
 }
 
@@ -210,7 +247,10 @@ fn export_name_and_content() {
     let mut m = boot(&kv);
     add(&mut m, "Starck", "person", "p");
     let (name, json) = m.export();
-    assert_eq!(name, "patrick-starck-cède-la-présidence-de-cloudwatt.surligneur.json");
+    assert_eq!(
+        name,
+        "patrick-starck-cède-la-présidence-de-cloudwatt.surligneur.json"
+    );
     let f = v1::parse_str(&json).unwrap();
     assert_eq!(f.annotations[0].quote, "Starck");
     assert_eq!(slug("  «  »  "), "document");
@@ -230,19 +270,38 @@ fn two_tabs_saving_in_turn_never_erase_each_other() {
     ids.sort();
     assert_eq!(ids, ["from-a", "from-b"]);
     // A's later save keeps B's work too, and a newer edit wins.
-    assert!(a.apply(Action::Relabel { id: "from-a".into(), label: "claim".into(), now: t(50) }));
+    assert!(a.apply(Action::Relabel {
+        id: "from-a".into(),
+        label: "claim".into(),
+        now: t(50)
+    }));
     a.save_now();
     let stored = v1::parse_str(&kv.get(&store::doc_key(a.doc().id())).unwrap().unwrap()).unwrap();
     assert_eq!(stored.annotations.len(), 2);
-    assert_eq!(stored.annotations.iter().find(|x| x.id == "from-a").unwrap().label, "claim");
+    assert_eq!(
+        stored
+            .annotations
+            .iter()
+            .find(|x| x.id == "from-a")
+            .unwrap()
+            .label,
+        "claim"
+    );
 }
 
 #[test]
 fn unavailable_storage_never_claims_to_save() {
     let kv = Rc::new(MemoryKv::default());
-    let mut m = AppModel::boot(kv.clone(), Some(KvError::Unavailable("SecurityError".into())), t(0));
+    let mut m = AppModel::boot(
+        kv.clone(),
+        Some(KvError::Unavailable("SecurityError".into())),
+        t(0),
+    );
     assert!(matches!(m.save_state(), SaveState::Unavailable(_)));
-    assert!(m.alerts().iter().any(|a| a.text.contains("not being saved")));
+    assert!(m
+        .alerts()
+        .iter()
+        .any(|a| a.text.contains("not being saved")));
     add(&mut m, "Orange", "organisation", "o1");
     m.save_now();
     assert!(matches!(m.save_state(), SaveState::Unavailable(_)));
@@ -270,7 +329,11 @@ fn a_stored_file_that_parses_but_cannot_load_is_backed_up_first() {
     let raw = v1::to_json_compact(&doc, &LabelSet::default(), [&a]);
     kv.set(&store::doc_key(doc.id()), &raw).unwrap();
     let mut m = boot(&kv);
-    assert_eq!(m.views().len(), m.doc().blocks().len(), "the article is shown");
+    assert_eq!(
+        m.views().len(),
+        m.doc().blocks().len(),
+        "the article is shown"
+    );
     if let Some(alert) = m.alerts().iter().find(|x| x.kind == AlertKind::Error) {
         let key = alert.backup_key.clone().expect("a backup");
         assert_eq!(kv.get(&key).unwrap().as_deref(), Some(raw.as_str()));
@@ -289,7 +352,19 @@ fn tagging_an_existing_span_again_says_so() {
     let mut m = boot(&kv);
     add(&mut m, "Orange", "organisation", "o1");
     let (start, end) = find(DEFAULT_ARTICLE, "Orange");
-    assert!(!m.apply(Action::Add { id: "o2".into(), start, end, label: "organisation".into(), now: t(2) }));
+    assert!(!m.apply(Action::Add {
+        id: "o2".into(),
+        start,
+        end,
+        label: "organisation".into(),
+        now: t(2)
+    }));
     assert_eq!(m.session().annotations().len(), 1);
-    assert!(m.alerts().iter().any(|a| a.text == "This text is already tagged as Organisation."), "{:?}", m.alerts());
+    assert!(
+        m.alerts()
+            .iter()
+            .any(|a| a.text == "This text is already tagged as Organisation."),
+        "{:?}",
+        m.alerts()
+    );
 }

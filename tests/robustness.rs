@@ -27,7 +27,16 @@ const PAYLOADS: &[&str] = &[
 
 fn injected(app: &Mounted) -> Vec<String> {
     let mut found = Vec::new();
-    for tag in ["img", "script", "svg", "iframe", "style", "b", "a[href^=javascript]", "circle"] {
+    for tag in [
+        "img",
+        "script",
+        "svg",
+        "iframe",
+        "style",
+        "b",
+        "a[href^=javascript]",
+        "circle",
+    ] {
         for el in app.query_all(&format!(".app {tag}")) {
             found.push(el.outer_html());
         }
@@ -36,7 +45,9 @@ fn injected(app: &Mounted) -> Vec<String> {
 }
 
 fn xss_flag() -> bool {
-    js_sys::Reflect::get(&window(), &"__xss".into()).map(|v| !v.is_undefined()).unwrap_or(false)
+    js_sys::Reflect::get(&window(), &"__xss".into())
+        .map(|v| !v.is_undefined())
+        .unwrap_or(false)
 }
 
 #[wasm_bindgen_test]
@@ -44,21 +55,33 @@ async fn hostile_article_title_notes_and_labels_stay_text() {
     let app = fresh().await;
     // An article made of payloads, opened as a .txt file.
     let text = format!("{}\n\n{}", PAYLOADS[0], PAYLOADS.join("\n\n"));
-    let open: HtmlInputElement = app.query("input[data-action=open]").unwrap().unchecked_into();
+    let open: HtmlInputElement = app
+        .query("input[data-action=open]")
+        .unwrap()
+        .unchecked_into();
     choose_file(&open, "evil.txt", text.as_bytes()).await;
     assert_eq!(app.article().text_content().unwrap(), text);
     // Tag a payload and give it a hostile note.
     app.select_text("<script>window.__xss=2</script>", 0).await;
     press("3").await;
-    let note: web_sys::HtmlTextAreaElement = app.query("textarea[data-action=note]").unwrap().unchecked_into();
+    let note: web_sys::HtmlTextAreaElement = app
+        .query("textarea[data-action=note]")
+        .unwrap()
+        .unchecked_into();
     note.set_value(PAYLOADS[3]);
-    note.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    note.dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
     yew::scheduler::flush().await;
 
     // An imported file whose title, labels and notes are payloads.
     let doc = Document::new(PAYLOADS[1], &text);
     let mut labels = LabelSet::default();
-    labels.0.push(LabelDef { id: "x<b>".into(), name: PAYLOADS[0].into(), color: "#123456".into(), key: "9".into() });
+    labels.0.push(LabelDef {
+        id: "x<b>".into(),
+        name: PAYLOADS[0].into(),
+        color: "#123456".into(),
+        key: "9".into(),
+    });
     let quote = "<img src=x onerror=\"window.__xss=1\">";
     let a = Annotation {
         id: "<img src=x onerror=window.__xss=7>".into(),
@@ -71,13 +94,20 @@ async fn hostile_article_title_notes_and_labels_stay_text() {
         modified: Timestamp::from_millis(0),
     };
     let json = v1::to_json(&doc, &labels, [&a]);
-    let import: HtmlInputElement = app.query("input[data-action=import]").unwrap().unchecked_into();
+    let import: HtmlInputElement = app
+        .query("input[data-action=import]")
+        .unwrap()
+        .unchecked_into();
     choose_file(&import, "evil.json", json.as_bytes()).await;
     if app.query("[data-choice=merge]").is_some() {
         click(&app.query("[data-choice=merge]").unwrap()).await;
     }
     sleep(50).await;
-    assert!(injected(&app).is_empty(), "injected elements: {:?}", injected(&app));
+    assert!(
+        injected(&app).is_empty(),
+        "injected elements: {:?}",
+        injected(&app)
+    );
     assert!(!xss_flag(), "a payload ran");
     assert!(app.article().text_content().unwrap().contains("<script>"));
     app.unmount().await;
@@ -100,24 +130,51 @@ impl Rng {
 }
 
 /// The core's state as exported, and the DOM's, must agree.
-async fn check_dom_matches_core(app: &Mounted, seed: u64, step: usize, op: &str) -> Vec<Annotation> {
+async fn check_dom_matches_core(
+    app: &Mounted,
+    seed: u64,
+    step: usize,
+    op: &str,
+) -> Vec<Annotation> {
     click(&app.query("[data-action=export]").unwrap()).await;
     let (_, json) = surligneur::web::files::last_download().unwrap();
-    let file = v1::parse_str(&json).unwrap_or_else(|e| panic!("seed {seed} step {step} ({op}): export invalid: {e}"));
+    let file = v1::parse_str(&json)
+        .unwrap_or_else(|e| panic!("seed {seed} step {step} ({op}): export invalid: {e}"));
     let mut dom: BTreeMap<String, (String, String)> = BTreeMap::new();
     for (id, label, text) in app.marks() {
         let e = dom.entry(id).or_insert((label.clone(), String::new()));
-        assert_eq!(e.0, label, "seed {seed} step {step} ({op}): one id, two labels");
+        assert_eq!(
+            e.0, label,
+            "seed {seed} step {step} ({op}): one id, two labels"
+        );
         e.1.push_str(&text);
     }
-    let core: BTreeMap<String, (String, String)> =
-        file.annotations.iter().map(|a| (a.id.clone(), (a.label.clone(), a.quote.clone()))).collect();
+    let core: BTreeMap<String, (String, String)> = file
+        .annotations
+        .iter()
+        .map(|a| (a.id.clone(), (a.label.clone(), a.quote.clone())))
+        .collect();
     // Quotes that cross blocks lose the separator between their pieces.
     let squash = |m: &BTreeMap<String, (String, String)>| -> BTreeMap<String, (String, String)> {
-        m.iter().map(|(k, (l, q))| (k.clone(), (l.clone(), q.split_whitespace().collect::<String>()))).collect()
+        m.iter()
+            .map(|(k, (l, q))| {
+                (
+                    k.clone(),
+                    (l.clone(), q.split_whitespace().collect::<String>()),
+                )
+            })
+            .collect()
     };
-    assert_eq!(squash(&dom), squash(&core), "seed {seed} step {step} ({op}): DOM differs from the core");
-    assert_eq!(app.article().text_content().unwrap(), file.document.text(), "seed {seed} step {step}: text changed");
+    assert_eq!(
+        squash(&dom),
+        squash(&core),
+        "seed {seed} step {step} ({op}): DOM differs from the core"
+    );
+    assert_eq!(
+        app.article().text_content().unwrap(),
+        file.document.text(),
+        "seed {seed} step {step}: text changed"
+    );
     file.annotations
 }
 
@@ -140,7 +197,13 @@ async fn a_thousand_random_operations_keep_dom_core_and_storage_in_step() {
             _ => "import-merge",
         };
         if step % 100 == 0 {
-            web_sys::console::log_1(&format!("random run: step {step}, {} annotations", app.annotations().len()).into());
+            web_sys::console::log_1(
+                &format!(
+                    "random run: step {step}, {} annotations",
+                    app.annotations().len()
+                )
+                .into(),
+            );
         }
         let ids: Vec<String> = app.annotations().into_iter().map(|(id, _, _)| id).collect();
         match op {
@@ -158,14 +221,20 @@ async fn a_thousand_random_operations_keep_dom_core_and_storage_in_step() {
                     .find(|e| e.get_attribute("data-annotation-id").as_deref() == Some(id.as_str()))
                     .unwrap();
                 el.focus().unwrap();
-                press(if op == "delete" { "Delete" } else { ["1", "2", "3"][rng.below(3)] }).await;
+                press(if op == "delete" {
+                    "Delete"
+                } else {
+                    ["1", "2", "3"][rng.below(3)]
+                })
+                .await;
             }
             "note" if !ids.is_empty() => {
                 let areas = app.query_all("textarea[data-action=note]");
                 if let Some(t) = areas.get(rng.below(areas.len())) {
                     let t: &web_sys::HtmlTextAreaElement = t.unchecked_ref();
                     t.set_value(&format!("note {step} « test » 😀"));
-                    t.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+                    t.dispatch_event(&web_sys::Event::new("change").unwrap())
+                        .unwrap();
                     yew::scheduler::flush().await;
                 }
             }
@@ -177,11 +246,17 @@ async fn a_thousand_random_operations_keep_dom_core_and_storage_in_step() {
                 app.unmount().await;
                 app = mount().await;
                 let after = check_dom_matches_core(&app, seed, step, op).await;
-                assert_eq!(before, after, "seed {seed} step {step}: reload changed the state");
+                assert_eq!(
+                    before, after,
+                    "seed {seed} step {step}: reload changed the state"
+                );
             }
             "import-merge" => {
                 if let Some(json) = exported.clone() {
-                    let input: HtmlInputElement = app.query("input[data-action=import]").unwrap().unchecked_into();
+                    let input: HtmlInputElement = app
+                        .query("input[data-action=import]")
+                        .unwrap()
+                        .unchecked_into();
                     choose_file(&input, "merge.json", json.as_bytes()).await;
                     if let Some(b) = app.query("[data-choice=merge]") {
                         click(&b).await;
@@ -243,14 +318,23 @@ async fn every_bad_import_leaves_the_document_untouched_and_says_why() {
         ("duplicate id", edited(|v| { let a = v["annotations"][0].clone(); let mut b = a.clone(); b["end"] = json!(7); b["quote"] = json!("Patrick"); v["annotations"].as_array_mut().unwrap().push(b); }), "already used by annotation"),
         ("w3c", br#"{"@context":"http://www.w3.org/ns/anno.jsonld","type":"Annotation","body":"x","target":"http://example.org"}"#.to_vec(), "W3C Web Annotation"),
     ];
-    let input: HtmlInputElement = app.query("input[data-action=import]").unwrap().unchecked_into();
+    let input: HtmlInputElement = app
+        .query("input[data-action=import]")
+        .unwrap()
+        .unchecked_into();
     for (name, bytes, words) in cases {
         choose_file(&input, &format!("{name}.json"), &bytes).await;
         let alert = app.alert_text();
-        assert!(alert.contains(words), "{name}: alert {alert:?} should say {words:?}");
+        assert!(
+            alert.contains(words),
+            "{name}: alert {alert:?} should say {words:?}"
+        );
         assert!(alert.contains("Nothing was changed"), "{name}: {alert:?}");
         assert_eq!(app.annotations(), before, "{name} changed the annotations");
-        assert!(app.query("[data-choice]").is_none(), "{name}: no merge question for a bad file");
+        assert!(
+            app.query("[data-choice]").is_none(),
+            "{name}: no merge question for a bad file"
+        );
         for b in app.query_all(".alert .dismiss") {
             click(&b).await;
         }
@@ -261,23 +345,41 @@ async fn every_bad_import_leaves_the_document_untouched_and_says_why() {
 #[wasm_bindgen_test]
 async fn a_file_over_the_limit_is_refused_before_reading() {
     let app = fresh().await;
-    let input: HtmlInputElement = app.query("input[data-action=import]").unwrap().unchecked_into();
+    let input: HtmlInputElement = app
+        .query("input[data-action=import]")
+        .unwrap()
+        .unchecked_into();
     let big = vec![b' '; 50 * 1024 * 1024];
     choose_file(&input, "huge.json", &big).await;
     let alert = app.alert_text();
-    assert!(alert.contains("too large") && alert.contains("limit is 20 MB"), "{alert}");
+    assert!(
+        alert.contains("too large") && alert.contains("limit is 20 MB"),
+        "{alert}"
+    );
     app.unmount().await;
 }
 
 #[wasm_bindgen_test]
 async fn corrupted_storage_is_backed_up_and_downloadable() {
     storage().clear().unwrap();
-    let id = Document::from_plain_text(include_str!("../www/default-article.txt")).id().to_owned();
+    let id = Document::from_plain_text(include_str!("../www/default-article.txt"))
+        .id()
+        .to_owned();
     let key = format!("surligneur/doc/{id}");
-    storage().set_item(&key, "{\"format\":\"surligneur\", oops").unwrap();
+    storage()
+        .set_item(&key, "{\"format\":\"surligneur\", oops")
+        .unwrap();
     let app = mount().await;
-    assert!(app.alert_text().contains("could not be read"), "{}", app.alert_text());
-    assert!(app.article().text_content().unwrap().starts_with("Patrick Starck"));
+    assert!(
+        app.alert_text().contains("could not be read"),
+        "{}",
+        app.alert_text()
+    );
+    assert!(app
+        .article()
+        .text_content()
+        .unwrap()
+        .starts_with("Patrick Starck"));
     let mut backups = Vec::new();
     for i in 0..storage().length().unwrap() {
         let k = storage().key(i).unwrap().unwrap();
@@ -286,15 +388,25 @@ async fn corrupted_storage_is_backed_up_and_downloadable() {
         }
     }
     assert_eq!(backups.len(), 1);
-    assert_eq!(storage().get_item(&backups[0]).unwrap().as_deref(), Some("{\"format\":\"surligneur\", oops"));
-    click(&app.query("[data-action=download-backup]").expect("a download button")).await;
+    assert_eq!(
+        storage().get_item(&backups[0]).unwrap().as_deref(),
+        Some("{\"format\":\"surligneur\", oops")
+    );
+    click(
+        &app.query("[data-action=download-backup]")
+            .expect("a download button"),
+    )
+    .await;
     let (_, body) = surligneur::web::files::last_download().unwrap();
     assert_eq!(body, "{\"format\":\"surligneur\", oops");
     // Working on does not touch the backup.
     app.select_text("Orange", 0).await;
     press("2").await;
     pagehide();
-    assert_eq!(storage().get_item(&backups[0]).unwrap().as_deref(), Some("{\"format\":\"surligneur\", oops"));
+    assert_eq!(
+        storage().get_item(&backups[0]).unwrap().as_deref(),
+        Some("{\"format\":\"surligneur\", oops")
+    );
     app.unmount().await;
 }
 
@@ -305,7 +417,9 @@ async fn unavailable_local_storage_keeps_the_app_working_in_memory() {
     let win = window();
     let w: &js_sys::Object = win.unchecked_ref();
     let original = js_sys::Object::get_own_property_descriptor(w, &"localStorage".into());
-    let thrower = js_sys::Function::new_no_args("throw new DOMException('The operation is insecure.', 'SecurityError')");
+    let thrower = js_sys::Function::new_no_args(
+        "throw new DOMException('The operation is insecure.', 'SecurityError')",
+    );
     let desc = js_sys::Object::new();
     js_sys::Reflect::set(&desc, &"get".into(), &thrower).unwrap();
     js_sys::Reflect::set(&desc, &"configurable".into(), &true.into()).unwrap();
@@ -330,7 +444,10 @@ async fn unavailable_local_storage_keeps_the_app_working_in_memory() {
         js_sys::Object::define_property(w, &"localStorage".into(), original.unchecked_ref());
     }
     assert!(window().local_storage().is_ok());
-    assert!(alert.contains("not being saved") && alert.contains("Export"), "{alert}");
+    assert!(
+        alert.contains("not being saved") && alert.contains("Export"),
+        "{alert}"
+    );
     assert!(state.contains("Not saved"), "{state}");
     assert!(!alert_after.contains("works again"), "{alert_after}");
     app.unmount().await;
@@ -361,7 +478,11 @@ async fn a_full_storage_is_reported_then_saving_resumes() {
     press("2").await;
     pagehide();
     yew::scheduler::flush().await;
-    assert!(app.alert_text().contains("works again"), "{}", app.alert_text());
+    assert!(
+        app.alert_text().contains("works again"),
+        "{}",
+        app.alert_text()
+    );
     app.unmount().await;
     let again = mount().await;
     assert_eq!(again.annotations().len(), 2);
@@ -381,14 +502,18 @@ async fn two_tabs_on_one_document_merge_instead_of_erasing() {
     press("1").await;
     assert_eq!(b.annotations().len(), 1, "B has its own");
     pagehide(); // both save; the second merges the first's value before writing
-    // Tell both about the stored value, as the browser's `storage` event would.
-    let id = Document::from_plain_text(include_str!("../www/default-article.txt")).id().to_owned();
+                // Tell both about the stored value, as the browser's `storage` event would.
+    let id = Document::from_plain_text(include_str!("../www/default-article.txt"))
+        .id()
+        .to_owned();
     let key = format!("surligneur/doc/{id}");
     let value = storage().get_item(&key).unwrap();
     let init = web_sys::StorageEventInit::new();
     init.set_key(Some(&key));
     init.set_new_value(value.as_deref());
-    window().dispatch_event(&web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap()).unwrap();
+    window()
+        .dispatch_event(&web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap())
+        .unwrap();
     yew::scheduler::flush().await;
     assert_eq!(a.annotations().len(), 2, "A sees B's annotation");
     assert_eq!(b.annotations().len(), 2, "B sees A's annotation");
@@ -405,12 +530,25 @@ async fn a_stored_value_from_a_newer_version_is_left_untouched() {
     let key = format!("surligneur/doc/{}", v["document"]["id"].as_str().unwrap());
     storage().set_item(&key, &newer).unwrap();
     let app = mount().await;
-    assert!(app.alert_text().contains("newer Surligneur"), "{}", app.alert_text());
+    assert!(
+        app.alert_text().contains("newer Surligneur"),
+        "{}",
+        app.alert_text()
+    );
     app.select_text("Orange", 0).await;
     press("2").await;
     pagehide();
     yew::scheduler::flush().await;
-    assert_eq!(storage().get_item(&key).unwrap().as_deref(), Some(newer.as_str()), "not saved over");
-    assert!(app.query(".save-state").unwrap().text_content().unwrap().contains("newer version"));
+    assert_eq!(
+        storage().get_item(&key).unwrap().as_deref(),
+        Some(newer.as_str()),
+        "not saved over"
+    );
+    assert!(app
+        .query(".save-state")
+        .unwrap()
+        .text_content()
+        .unwrap()
+        .contains("newer version"));
     app.unmount().await;
 }

@@ -28,7 +28,11 @@ fn piece(p: &Piece) -> Html {
     let mut node: Html = html! { { p.text.clone() } };
     let depth = p.marks.len();
     for (i, m) in p.marks.iter().enumerate().rev() {
-        let class = classes!("hl", format!("d{}", i.min(3)), (i + 1 == depth).then_some("inner"));
+        let class = classes!(
+            "hl",
+            format!("d{}", i.min(3)),
+            (i + 1 == depth).then_some("inner")
+        );
         node = html! {
             <mark
                 class={class}

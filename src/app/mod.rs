@@ -113,7 +113,9 @@ struct Callbacks {
 
 /// Is this event target a text field (where keys belong to the field)?
 fn in_text_field(target: Option<web_sys::EventTarget>) -> bool {
-    let Some(el) = target.and_then(|t| t.dyn_into::<HtmlElement>().ok()) else { return false };
+    let Some(el) = target.and_then(|t| t.dyn_into::<HtmlElement>().ok()) else {
+        return false;
+    };
     matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.is_content_editable()
 }
 
@@ -136,7 +138,13 @@ impl App {
 
     fn add(&mut self, start: usize, end: usize, label: String) -> bool {
         let id = new_id();
-        let ok = self.model.borrow_mut().apply(Action::Add { id: id.clone(), start, end, label, now: web::now() });
+        let ok = self.model.borrow_mut().apply(Action::Add {
+            id: id.clone(),
+            start,
+            end,
+            label,
+            now: web::now(),
+        });
         self.picker = None;
         selection::clear();
         if ok {
@@ -161,16 +169,25 @@ impl App {
         let rev = model.rev();
         if self.entries.0 != rev {
             let s = model.session();
-            self.entries = (rev, Rc::new(groups(s.labels(), s.annotations().iter(), &self.expanded)));
+            self.entries = (
+                rev,
+                Rc::new(groups(s.labels(), s.annotations().iter(), &self.expanded)),
+            );
         }
     }
 
     fn reveal(&self, id: &str) {
-        let Some(article) = self.article.cast::<Element>() else { return };
-        let Ok(list) = article.query_selector_all("[data-annotation-id]") else { return };
+        let Some(article) = self.article.cast::<Element>() else {
+            return;
+        };
+        let Ok(list) = article.query_selector_all("[data-annotation-id]") else {
+            return;
+        };
         let mut first: Option<HtmlElement> = None;
         for i in 0..list.length() {
-            let Some(el) = list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) else { continue };
+            let Some(el) = list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) else {
+                continue;
+            };
             if el.get_attribute("data-annotation-id").as_deref() == Some(id) {
                 let _ = el.class_list().remove_1("flash");
                 let _ = el.offset_width(); // restart the animation
@@ -196,7 +213,11 @@ impl Component for App {
             Ok(ls) => (Rc::new(ls), None),
             Err(e) => (Rc::new(crate::store::MemoryKv::default()), Some(e)),
         };
-        let model = Rc::new(RefCell::new(AppModel::boot(kv.clone(), problem, web::now())));
+        let model = Rc::new(RefCell::new(AppModel::boot(
+            kv.clone(),
+            problem,
+            web::now(),
+        )));
         let labels = Rc::new(model.borrow().session().labels().clone());
         let link = ctx.link();
         let callbacks = Callbacks {
@@ -211,7 +232,9 @@ impl Component for App {
         if let (Some(window), Some(document)) = (web_sys::window(), web::document()) {
             let l = link.clone();
             listeners.push(EventListener::new(&document, "keydown", move |e| {
-                let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
+                let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                    return;
+                };
                 if e.default_prevented() || e.is_composing() {
                     return;
                 }
@@ -223,7 +246,11 @@ impl Component for App {
                         return; // the field's own undo
                     }
                     e.prevent_default();
-                    l.send_message(if e.shift_key() || key == "y" { Msg::Redo } else { Msg::Undo });
+                    l.send_message(if e.shift_key() || key == "y" {
+                        Msg::Redo
+                    } else {
+                        Msg::Undo
+                    });
                     return;
                 }
                 if key == "Escape" {
@@ -250,7 +277,11 @@ impl Component for App {
                     let in_ui = e
                         .target()
                         .and_then(|t| t.dyn_into::<Element>().ok())
-                        .and_then(|el| el.closest(".picker, .toolbar, .sidebar, .dialog").ok().flatten())
+                        .and_then(|el| {
+                            el.closest(".picker, .toolbar, .sidebar, .dialog")
+                                .ok()
+                                .flatten()
+                        })
                         .is_some();
                     if !in_ui {
                         l.send_message(Msg::SelectionMaybeChanged);
@@ -259,7 +290,10 @@ impl Component for App {
             }
             // Flush unsaved work synchronously: after pagehide there may be
             // no later turn of the event loop.
-            for (target, ev) in [(window.as_ref(), "pagehide"), (document.as_ref(), "visibilitychange")] {
+            for (target, ev) in [
+                (window.as_ref(), "pagehide"),
+                (document.as_ref(), "visibilitychange"),
+            ] {
                 let m = model.clone();
                 let l = link.clone();
                 listeners.push(EventListener::new(target, ev, move |_| {
@@ -304,8 +338,18 @@ impl Component for App {
         let render = match msg {
             Msg::SelectionMaybeChanged => {
                 let next = self.selection().and_then(|(start, end)| {
-                    let rect = web_sys::window()?.get_selection().ok()??.get_range_at(0).ok()?.get_bounding_client_rect();
-                    Some(Picker { start, end, top: rect.bottom() + 6.0, left: rect.left() })
+                    let rect = web_sys::window()?
+                        .get_selection()
+                        .ok()??
+                        .get_range_at(0)
+                        .ok()?
+                        .get_bounding_client_rect();
+                    Some(Picker {
+                        start,
+                        end,
+                        top: rect.bottom() + 6.0,
+                        left: rect.left(),
+                    })
                 });
                 let changed = next.is_some() || self.picker.is_some();
                 self.picker = next;
@@ -320,13 +364,21 @@ impl Component for App {
                     self.add(p.start, p.end, label)
                 } else if let Some(id) = focused_annotation() {
                     self.focus_after = Some(id.clone());
-                    self.model.borrow_mut().apply(Action::Relabel { id, label, now: web::now() })
+                    self.model.borrow_mut().apply(Action::Relabel {
+                        id,
+                        label,
+                        now: web::now(),
+                    })
                 } else {
                     false
                 }
             }
             Msg::Tag(label) => {
-                let range = self.picker.take().map(|p| (p.start, p.end)).or_else(|| self.selection());
+                let range = self
+                    .picker
+                    .take()
+                    .map(|p| (p.start, p.end))
+                    .or_else(|| self.selection());
                 match range {
                     Some((s, e)) => self.add(s, e, label),
                     None => true,
@@ -341,8 +393,16 @@ impl Component for App {
                 true
             }
             Msg::Delete(id) => self.model.borrow_mut().apply(Action::Delete { id }),
-            Msg::Relabel(id, label) => self.model.borrow_mut().apply(Action::Relabel { id, label, now: web::now() }),
-            Msg::Note(id, note) => self.model.borrow_mut().apply(Action::EditNote { id, note, now: web::now() }),
+            Msg::Relabel(id, label) => self.model.borrow_mut().apply(Action::Relabel {
+                id,
+                label,
+                now: web::now(),
+            }),
+            Msg::Note(id, note) => self.model.borrow_mut().apply(Action::EditNote {
+                id,
+                note,
+                now: web::now(),
+            }),
             Msg::Undo => self.model.borrow_mut().apply(Action::Undo),
             Msg::Redo => self.model.borrow_mut().apply(Action::Redo),
             Msg::Reveal(id) => {
@@ -352,7 +412,10 @@ impl Component for App {
             Msg::Export => {
                 let (name, json) = self.model.borrow().export();
                 if files::download(&name, &json, "application/json").is_err() {
-                    self.model.borrow_mut().alert(AlertKind::Error, "The export could not be downloaded by this browser.");
+                    self.model.borrow_mut().alert(
+                        AlertKind::Error,
+                        "The export could not be downloaded by this browser.",
+                    );
                 }
                 true
             }
@@ -372,7 +435,10 @@ impl Component for App {
             Msg::Switch(id) => {
                 self.picker = None;
                 if !self.model.borrow_mut().switch_to(&id, web::now()) {
-                    self.model.borrow_mut().alert(AlertKind::Error, "That document is no longer stored in this browser.");
+                    self.model.borrow_mut().alert(
+                        AlertKind::Error,
+                        "That document is no longer stored in this browser.",
+                    );
                 }
                 true
             }
@@ -385,7 +451,9 @@ impl Component for App {
                 true
             }
             Msg::External(key, value) => {
-                self.model.borrow_mut().external_change(&key, value.as_deref());
+                self.model
+                    .borrow_mut()
+                    .external_change(&key, value.as_deref());
                 true
             }
             Msg::Dismiss(id) => {
@@ -399,7 +467,10 @@ impl Component for App {
                         let _ = files::download(&name, &raw, "text/plain");
                     }
                     _ => {
-                        self.model.borrow_mut().alert(AlertKind::Error, "The backup could not be read from storage.");
+                        self.model.borrow_mut().alert(
+                            AlertKind::Error,
+                            "The backup could not be read from storage.",
+                        );
                     }
                 }
                 false
@@ -444,7 +515,9 @@ impl Component for App {
         let on_import = file_input_handler(link, Msg::ImportBytes);
         let on_open = file_input_handler(link, Msg::OpenBytes);
         let on_switch = link.batch_callback(|e: Event| {
-            e.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()).map(|s| Msg::Switch(s.value()))
+            e.target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                .map(|s| Msg::Switch(s.value()))
         });
         let counts = session.annotations().counts_by_label();
         let save_text = match model.save_state() {
@@ -452,11 +525,15 @@ impl Component for App {
             SaveState::Pending => "Saving…".to_owned(),
             SaveState::Failing(_) => "Not saved — export to keep a copy".to_owned(),
             SaveState::Blocked(_) => "Not saved (stored by a newer version)".to_owned(),
-            SaveState::Unavailable(_) => "Not saved — this browser blocks storage; export to keep a copy".to_owned(),
+            SaveState::Unavailable(_) => {
+                "Not saved — this browser blocks storage; export to keep a copy".to_owned()
+            }
         };
         let paste_ref = self.paste_ref.clone();
         let on_paste_open = link.batch_callback(move |_| {
-            paste_ref.cast::<web_sys::HtmlTextAreaElement>().map(|t| Msg::OpenBytes(t.value().into_bytes()))
+            paste_ref
+                .cast::<web_sys::HtmlTextAreaElement>()
+                .map(|t| Msg::OpenBytes(t.value().into_bytes()))
         });
 
         html! {
@@ -563,16 +640,26 @@ impl App {
     /// Focus the highlight of annotation `id` (its first piece), looking
     /// only inside the block where it starts.
     fn reveal_focus(&self, id: &str) {
-        let Some(article) = self.article.cast::<Element>() else { return };
+        let Some(article) = self.article.cast::<Element>() else {
+            return;
+        };
         let block = {
             let model = self.model.borrow();
-            let Some(a) = model.session().annotations().get(id) else { return };
+            let Some(a) = model.session().annotations().get(id) else {
+                return;
+            };
             model.doc().blocks_overlapping(a.start, a.end).start
         };
-        let Ok(Some(block_el)) = article.query_selector(&format!("[data-block='{block}']")) else { return };
-        let Ok(list) = block_el.query_selector_all("[data-annotation-id][tabindex='0']") else { return };
+        let Ok(Some(block_el)) = article.query_selector(&format!("[data-block='{block}']")) else {
+            return;
+        };
+        let Ok(list) = block_el.query_selector_all("[data-annotation-id][tabindex='0']") else {
+            return;
+        };
         for i in 0..list.length() {
-            let Some(el) = list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) else { continue };
+            let Some(el) = list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) else {
+                continue;
+            };
             if el.get_attribute("data-annotation-id").as_deref() == Some(id) {
                 let _ = el.focus();
                 return;
@@ -586,8 +673,15 @@ impl App {
 fn file_input_handler(link: &yew::html::Scope<App>, make: fn(Vec<u8>) -> Msg) -> Callback<Event> {
     let link = link.clone();
     Callback::from(move |e: Event| {
-        let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
-        let Some(file) = files::first_file(&input) else { return };
+        let Some(input) = e
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = files::first_file(&input) else {
+            return;
+        };
         input.set_value("");
         if file.size() > MAX_FILE_BYTES as f64 {
             link.send_message(Msg::Notice(
@@ -605,7 +699,10 @@ fn file_input_handler(link: &yew::html::Scope<App>, make: fn(Vec<u8>) -> Msg) ->
         wasm_bindgen_futures::spawn_local(async move {
             match files::read_bytes(&file).await {
                 Ok(bytes) => link.send_message(make(bytes)),
-                Err(err) => link.send_message(Msg::Notice(AlertKind::Error, format!("The file could not be read: {err}"))),
+                Err(err) => link.send_message(Msg::Notice(
+                    AlertKind::Error,
+                    format!("The file could not be read: {err}"),
+                )),
             }
         });
     })

@@ -49,13 +49,25 @@ pub fn groups<'a>(
 ) -> Vec<Group> {
     let mut groups: Vec<Group> = labels
         .iter()
-        .map(|l| Group { label: l.id.clone(), name: l.name.clone(), count: 0, shown: Vec::new() })
+        .map(|l| Group {
+            label: l.id.clone(),
+            name: l.name.clone(),
+            count: 0,
+            shown: Vec::new(),
+        })
         .collect();
     for a in annotations {
-        let Some(g) = groups.iter_mut().find(|g| g.label == a.label) else { continue };
+        let Some(g) = groups.iter_mut().find(|g| g.label == a.label) else {
+            continue;
+        };
         g.count += 1;
         if g.shown.len() < GROUP_LIMIT || expanded.contains(&g.label) {
-            g.shown.push(Entry { id: a.id.clone(), label: a.label.clone(), quote: shorten(&a.quote, 120), note: a.note.clone() });
+            g.shown.push(Entry {
+                id: a.id.clone(),
+                label: a.label.clone(),
+                quote: shorten(&a.quote, 120),
+                note: a.note.clone(),
+            });
         }
     }
     groups
@@ -150,7 +162,10 @@ pub fn entry_row(props: &EntryProps) -> Html {
     let on_relabel = {
         let (cb, id) = (props.on_relabel.clone(), id.clone());
         Callback::from(move |ev: Event| {
-            if let Some(sel) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+            if let Some(sel) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            {
                 cb.emit((id.clone(), sel.value()));
             }
         })
@@ -158,7 +173,10 @@ pub fn entry_row(props: &EntryProps) -> Html {
     let on_note = {
         let (cb, id) = (props.on_note.clone(), id.clone());
         Callback::from(move |ev: Event| {
-            if let Some(t) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
+            if let Some(t) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+            {
                 cb.emit((id.clone(), t.value()));
             }
         })

@@ -42,7 +42,11 @@ pub fn content_id(text: &str) -> String {
 /// The title of a plain-text or Markdown article: its first non-blank line,
 /// trimmed, without a leading Markdown `#` heading marker.
 pub fn title_of(text: &str) -> String {
-    let line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
     let line = line.trim_start_matches('#').trim();
     if line.is_empty() {
         "Untitled".to_owned()
@@ -64,7 +68,12 @@ fn split_blocks(text: &str) -> Vec<Block> {
         } else {
             match current.as_mut() {
                 Some(b) => b.end = pos + n,
-                None => current = Some(Block { start: pos, end: pos + n }),
+                None => {
+                    current = Some(Block {
+                        start: pos,
+                        end: pos + n,
+                    })
+                }
             }
         }
         pos += n + 1;

@@ -11,9 +11,10 @@ pub fn first_file(input: &web_sys::HtmlInputElement) -> Option<web_sys::File> {
 /// The bytes of a file. The caller checks `file.size()` against its limit
 /// first, so a huge file is never read.
 pub async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
-    let buf = JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|e| e.as_string().unwrap_or_else(|| "the file could not be read".into()))?;
+    let buf = JsFuture::from(file.array_buffer()).await.map_err(|e| {
+        e.as_string()
+            .unwrap_or_else(|| "the file could not be read".into())
+    })?;
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
@@ -52,4 +53,3 @@ pub fn download(filename: &str, contents: &str, mime: &str) -> Result<(), JsValu
     .forget();
     Ok(())
 }
-

@@ -23,12 +23,16 @@ pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
         let Some(doc) = document() else { return };
-        let region = doc.query_selector("[role=alert]").ok().flatten().or_else(|| {
-            let el = doc.create_element("div").ok()?;
-            el.set_attribute("role", "alert").ok()?;
-            doc.body()?.append_child(&el).ok()?;
-            Some(el)
-        });
+        let region = doc
+            .query_selector("[role=alert]")
+            .ok()
+            .flatten()
+            .or_else(|| {
+                let el = doc.create_element("div").ok()?;
+                el.set_attribute("role", "alert").ok()?;
+                doc.body()?.append_child(&el).ok()?;
+                Some(el)
+            });
         if let Some(region) = region {
             if let Ok(p) = doc.create_element("div") {
                 p.set_class_name("alert error");

@@ -34,17 +34,31 @@ pub fn range_to_chars(article: &Element, doc: &Document, range: &Range) -> Optio
     // Entirely before or after the article?
     // compareBoundaryPoints(START_TO_END, w) compares this range's end with
     // w's start; (END_TO_START, w) compares this range's start with w's end.
-    if range.compare_boundary_points(Range::START_TO_END, &whole).ok()? <= 0
-        || range.compare_boundary_points(Range::END_TO_START, &whole).ok()? >= 0
+    if range
+        .compare_boundary_points(Range::START_TO_END, &whole)
+        .ok()?
+        <= 0
+        || range
+            .compare_boundary_points(Range::END_TO_START, &whole)
+            .ok()?
+            >= 0
     {
         return None;
     }
-    let (sn, so) = if range.compare_boundary_points(Range::START_TO_START, &whole).ok()? < 0 {
+    let (sn, so) = if range
+        .compare_boundary_points(Range::START_TO_START, &whole)
+        .ok()?
+        < 0
+    {
         (article.clone().unchecked_into::<Node>(), 0)
     } else {
         (range.start_container().ok()?, range.start_offset().ok()?)
     };
-    let (en, eo) = if range.compare_boundary_points(Range::END_TO_END, &whole).ok()? > 0 {
+    let (en, eo) = if range
+        .compare_boundary_points(Range::END_TO_END, &whole)
+        .ok()?
+        > 0
+    {
         let n: Node = article.clone().unchecked_into();
         let len = n.child_nodes().length();
         (n, len)
@@ -83,7 +97,12 @@ fn utf16_between(from: &Node, node: &Node, offset: u32) -> Option<usize> {
 }
 
 /// A boundary point `(node, offset)` inside `article` to a code point.
-pub fn boundary_to_char(article: &Element, doc: &Document, node: &Node, offset: u32) -> Option<usize> {
+pub fn boundary_to_char(
+    article: &Element,
+    doc: &Document,
+    node: &Node,
+    offset: u32,
+) -> Option<usize> {
     if let Some((i, el)) = block_of(article, node) {
         let utf16 = utf16_between(&el, node, offset)?;
         return doc.block_utf16_to_char(i, utf16);

@@ -36,7 +36,10 @@ fn describe(e: &JsValue) -> String {
 }
 
 fn classify(e: JsValue) -> KvError {
-    let name = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.name())).unwrap_or_default();
+    let name = e
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.name()))
+        .unwrap_or_default();
     if name == "QuotaExceededError" || name == "NS_ERROR_DOM_QUOTA_REACHED" {
         KvError::QuotaExceeded
     } else if name == "SecurityError" {

@@ -14,7 +14,10 @@ pub fn document() -> web_sys::Document {
     window().document().expect("document")
 }
 pub fn storage() -> web_sys::Storage {
-    window().local_storage().expect("localStorage access").expect("localStorage")
+    window()
+        .local_storage()
+        .expect("localStorage access")
+        .expect("localStorage")
 }
 
 /// A mounted app; unmount (drop its listeners) with `unmount`.
@@ -33,18 +36,29 @@ impl Mounted {
     }
     /// This instance's article element.
     pub fn article(&self) -> HtmlElement {
-        self.root.query_selector("#article").unwrap().expect("#article").unchecked_into()
+        self.root
+            .query_selector("#article")
+            .unwrap()
+            .expect("#article")
+            .unchecked_into()
     }
     pub fn query(&self, sel: &str) -> Option<HtmlElement> {
-        self.root.query_selector(sel).unwrap().map(|e| e.unchecked_into())
+        self.root
+            .query_selector(sel)
+            .unwrap()
+            .map(|e| e.unchecked_into())
     }
     pub fn query_all(&self, sel: &str) -> Vec<HtmlElement> {
         let list = self.root.query_selector_all(sel).unwrap();
-        (0..list.length()).map(|i| list.item(i).unwrap().unchecked_into()).collect()
+        (0..list.length())
+            .map(|i| list.item(i).unwrap().unchecked_into())
+            .collect()
     }
     /// The alert region's text.
     pub fn alert_text(&self) -> String {
-        self.query("[role=alert]").and_then(|e| e.text_content()).unwrap_or_default()
+        self.query("[role=alert]")
+            .and_then(|e| e.text_content())
+            .unwrap_or_default()
     }
     /// (id, label, text) of every highlight element, in DOM order.
     pub fn marks(&self) -> Vec<(String, String, String)> {
@@ -87,7 +101,10 @@ impl Mounted {
         let mut from = 0;
         let mut byte = 0;
         for _ in 0..=nth {
-            byte = text[from..].find(needle).map(|b| b + from).unwrap_or_else(|| panic!("{needle:?} not in article"));
+            byte = text[from..]
+                .find(needle)
+                .map(|b| b + from)
+                .unwrap_or_else(|| panic!("{needle:?} not in article"));
             from = byte + needle.len();
         }
         let start = text[..byte].chars().count();
@@ -103,7 +120,10 @@ pub async fn mount() -> Mounted {
     document().body().unwrap().append_child(&root).unwrap();
     let handle = yew::Renderer::<App>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
-    Mounted { handle: Some(handle), root }
+    Mounted {
+        handle: Some(handle),
+        root,
+    }
 }
 
 /// Clear storage, then mount.
@@ -193,7 +213,9 @@ pub async fn choose_file(input: &HtmlInputElement, name: &str, bytes: &[u8]) {
     input.set_files(Some(&files));
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
-    input.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+    input
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
     // Reading the file is asynchronous: wait until the app handled it.
     for _ in 0..50 {
         yew::scheduler::flush().await;
@@ -211,14 +233,18 @@ pub async fn choose_file(input: &HtmlInputElement, name: &str, bytes: &[u8]) {
 /// Wait (for timers and file reads only; well under a second).
 pub async fn sleep(ms: i32) {
     let p = js_sys::Promise::new(&mut |resolve, _| {
-        window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms).unwrap();
+        window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
     });
     wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
 }
 
 /// Fire `pagehide` (the app flushes its save synchronously).
 pub fn pagehide() {
-    window().dispatch_event(&web_sys::Event::new("pagehide").unwrap()).unwrap();
+    window()
+        .dispatch_event(&web_sys::Event::new("pagehide").unwrap())
+        .unwrap();
 }
 
 pub async fn click(el: &HtmlElement) {
