@@ -17,7 +17,7 @@ step "served release build shows the default article"
 bash scripts/smoke.sh
 
 step "native tests: core, format, store, model"
-cargo test --locked --quiet 2>&1 | tee target/native-tests.log | grep -Ev '^$|^running 0 tests|0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out'
+cargo test --locked --quiet 2>&1 | tee target/native-tests.log | grep -Ev '^$|^running 0 tests|^test result: ok\. 0 passed; 0 failed'
 
 step "benchmark generator checks (node)"
 node --test bench/gen.test.mjs 2>&1 | tail -8
