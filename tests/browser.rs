@@ -590,3 +590,49 @@ async fn a_selection_starting_outside_the_article_is_clipped_to_it() {
     assert_eq!(app.annotations().len(), 1);
     app.unmount().await;
 }
+
+#[wasm_bindgen_test]
+async fn a_long_group_shows_the_first_hundred_then_all() {
+    let app = fresh().await;
+    // 150 one-word person spans, imported.
+    let words: Vec<(usize, usize)> = {
+        let mut v = Vec::new();
+        let mut start = None;
+        for (i, c) in SEED.chars().enumerate() {
+            match (c.is_alphanumeric(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    v.push((s, i));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        v
+    };
+    let spans: Vec<(usize, usize, &str, String)> = words
+        .iter()
+        .take(150)
+        .enumerate()
+        .map(|(i, &(s, e))| (s, e, "person", format!("w{i}")))
+        .collect();
+    let refs: Vec<(usize, usize, &str, &str)> = spans
+        .iter()
+        .map(|(s, e, l, id)| (*s, *e, *l, id.as_str()))
+        .collect();
+    let file = seed_file(&refs);
+    let input: HtmlInputElement = app
+        .query("input[type=file][data-action=import]")
+        .unwrap()
+        .unchecked_into();
+    choose_file(&input, "many.json", file.as_bytes()).await;
+    assert_eq!(app.annotations().len(), 150);
+    assert_eq!(app.query_all(".group[data-group=person] .entry").len(), 100);
+    let more = app
+        .query(".group[data-group=person] button.more")
+        .expect("a Show more button");
+    assert_eq!(more.text_content().unwrap(), "Show 50 more");
+    click(&more).await;
+    assert_eq!(app.query_all(".group[data-group=person] .entry").len(), 150);
+    app.unmount().await;
+}

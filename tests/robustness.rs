@@ -552,3 +552,18 @@ async fn a_stored_value_from_a_newer_version_is_left_untouched() {
         .contains("newer version"));
     app.unmount().await;
 }
+
+#[wasm_bindgen_test]
+async fn an_internal_error_is_reported_in_the_alert_region() {
+    let app = fresh().await;
+    // What the panic hook does after logging to the console (a real panic
+    // would end this test too).
+    surligneur::web::report_fatal_error();
+    assert!(
+        app.alert_text().contains("internal error"),
+        "{}",
+        app.alert_text()
+    );
+    assert!(app.alert_text().contains("reload"));
+    app.unmount().await;
+}

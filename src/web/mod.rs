@@ -22,27 +22,35 @@ pub fn now() -> crate::core::Timestamp {
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
-        let Some(doc) = document() else { return };
-        let region = doc
-            .query_selector("[role=alert]")
-            .ok()
-            .flatten()
-            .or_else(|| {
-                let el = doc.create_element("div").ok()?;
-                el.set_attribute("role", "alert").ok()?;
-                doc.body()?.append_child(&el).ok()?;
-                Some(el)
-            });
-        if let Some(region) = region {
-            if let Ok(p) = doc.create_element("div") {
-                p.set_class_name("alert error");
-                p.set_text_content(Some(
-                    "Surligneur hit an internal error and stopped. Your saved annotations are safe: export if you can, then reload the page.",
-                ));
-                let _ = region.append_child(&p);
-            }
-        }
+        report_fatal_error();
     }));
+}
+
+/// What the user reads after an internal error.
+pub const FATAL_MESSAGE: &str =
+    "Surligneur hit an internal error and stopped. What was saved is safe: \
+reload the page to go on (the last second of changes may be missing).";
+
+/// Put [`FATAL_MESSAGE`] in the page's `role="alert"` region (creating one
+/// if the app never rendered). Plain DOM calls only: after a panic the
+/// app's own code cannot run.
+pub fn report_fatal_error() {
+    let Some(doc) = document() else { return };
+    let region = doc
+        .query_selector("[role=alert]")
+        .ok()
+        .flatten()
+        .or_else(|| {
+            let el = doc.create_element("div").ok()?;
+            el.set_attribute("role", "alert").ok()?;
+            doc.body()?.append_child(&el).ok()?;
+            Some(el)
+        });
+    if let (Some(region), Ok(p)) = (region, doc.create_element("div")) {
+        p.set_class_name("alert error");
+        p.set_text_content(Some(FATAL_MESSAGE));
+        let _ = region.append_child(&p);
+    }
 }
 
 /// Run `f` and record its duration as a `performance.measure` named
