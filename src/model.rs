@@ -239,23 +239,8 @@ impl AppModel {
     /// (duplicate, unknown id…) become notices; an empty undo stack or a
     /// blank selection is silently nothing. Returns what changed.
     pub fn apply_change(&mut self, action: Action) -> Option<Change> {
-        match self.session.apply(action) {
-            Ok(change) => {
-                if change.is_noop() {
-                    return None;
-                }
-                // A new list (pointer copies) so the article sees a change;
-                // untouched blocks keep their Rc and do not re-render.
-                let views = Rc::make_mut(&mut self.views);
-                for &b in &change.touched_blocks {
-                    if let (Some(v), Some(slot)) = (build_view(&self.session, b), views.get_mut(b))
-                    {
-                        *slot = Rc::new(v);
-                    }
-                }
-                self.mark_dirty();
-                Some(change)
-            }
+        match self.try_apply(action) {
+            Ok(change) => change,
             Err(
                 CoreError::NothingToUndo
                 | CoreError::NothingToRedo
@@ -284,6 +269,25 @@ impl AppModel {
         self.apply_change(action).is_some()
     }
 
+    /// Apply an edit and refresh the views of the blocks it touched;
+    /// `Ok(None)` when it changed nothing.
+    fn try_apply(&mut self, action: Action) -> Result<Option<Change>, CoreError> {
+        let change = self.session.apply(action)?;
+        if change.is_noop() {
+            return Ok(None);
+        }
+        // A new list (pointer copies) so the article sees a change;
+        // untouched blocks keep their Rc and do not re-render.
+        let views = Rc::make_mut(&mut self.views);
+        for &b in &change.touched_blocks {
+            if let (Some(v), Some(slot)) = (build_view(&self.session, b), views.get_mut(b)) {
+                *slot = Rc::new(v);
+            }
+        }
+        self.mark_dirty();
+        Ok(Some(change))
+    }
+
     fn mark_dirty(&mut self) {
         // Failing stays failing (and blocked stays blocked) until a save
         // succeeds.
@@ -306,21 +310,27 @@ impl AppModel {
         matches!(self.save, SaveState::Pending | SaveState::Failing(_))
     }
 
-    /// Write the current document to storage now. If another tab saved
-    /// this document since we last read or wrote it, its annotations are
-    /// merged in first (union by id, newer `modified` wins), so the last
-    /// writer never erases the other's work. Failures keep the work in
-    /// memory and say so once; success after a failure says so too.
-    pub fn save_now(&mut self) {
+    /// Write the current document to storage now. A stored value this tab
+    /// has not seen is reconciled first (see [`AppModel::reconcile_stored`]),
+    /// so the last writer never erases another tab's work and nothing
+    /// unreadable is overwritten. Failures keep the work in memory and say
+    /// so once; success after a failure says so too.
+    pub fn save_now(&mut self, now: Timestamp) {
         if matches!(self.save, SaveState::Blocked(_) | SaveState::Unavailable(_))
             || !self.is_dirty()
         {
             return;
         }
-        self.merge_foreign_save();
-        let s = &self.session;
-        match store::save(&*self.kv, s.doc(), s.labels(), s.annotations().iter()) {
-            Ok(json) => {
+        let written = self.reconcile_stored(now).and_then(|may_write| {
+            if !may_write {
+                return Ok(None);
+            }
+            let s = &self.session;
+            store::save(&*self.kv, s.doc(), s.labels(), s.annotations().iter()).map(Some)
+        });
+        match written {
+            Ok(None) => {} // blocked by a newer version: reported by reconcile
+            Ok(Some(json)) => {
                 self.synced = Some(json);
                 let was_failing = matches!(self.save, SaveState::Failing(_));
                 self.save = SaveState::Saved;
@@ -347,24 +357,55 @@ impl AppModel {
         self.rev += 1;
     }
 
-    /// Merge what another tab stored for this document, if anything.
-    fn merge_foreign_save(&mut self) {
-        let key = store::doc_key(self.session.doc().id());
-        let Ok(Some(stored)) = self.kv.get(&key) else {
-            return;
+    /// Account for a stored value of this document that this tab has not
+    /// read or written. Another tab's save is merged in (union by id, newer
+    /// `modified` wins). Anything that cannot be merged — unreadable,
+    /// another document, annotations the session refuses — is copied to a
+    /// backup key first. A value from a newer Surligneur blocks saving.
+    /// Returns whether the stored value may now be written over; an error
+    /// (the backup failed) means it may not.
+    fn reconcile_stored(&mut self, now: Timestamp) -> Result<bool, KvError> {
+        let doc_id = self.session.doc().id().to_owned();
+        let Some(stored) = self.kv.get(&store::doc_key(&doc_id))? else {
+            return Ok(true);
         };
         if self.synced.as_deref() == Some(stored.as_str()) {
-            return;
+            return Ok(true);
         }
-        if let Ok(file) = v1::parse_str(&stored) {
-            if file.document.id() == self.session.doc().id() {
-                self.apply(Action::Import {
+        let merged = match v1::parse_str(&stored) {
+            Ok(file) if file.document.id() == doc_id => self
+                .try_apply(Action::Import {
                     annotations: file.annotations,
                     mode: ImportMode::Merge,
-                });
+                })
+                .is_ok(),
+            Err(e) if matches!(e.kind, v1::ErrorKind::NewerVersion { .. }) => {
+                self.save = SaveState::Blocked(e.to_string());
+                self.alert(
+                    AlertKind::Error,
+                    format!("This document was saved meanwhile by a newer Surligneur ({e}). It was left untouched and this tab no longer saves it; use Export to keep your changes."),
+                );
+                return Ok(false);
             }
+            _ => false,
+        };
+        if !merged {
+            let key = store::backup(&*self.kv, &doc_id, &stored, now.millis())?;
+            self.alert_with_backup(
+                "A stored copy of this document could not be merged with yours. It was kept as a backup you can download; nothing was deleted.".to_owned(),
+                key,
+            );
         }
         self.synced = Some(stored);
+        Ok(true)
+    }
+
+    /// An error alert that offers the download of a backup key.
+    fn alert_with_backup(&mut self, text: String, backup_key: String) {
+        let id = self.alert(AlertKind::Error, text);
+        if let Some(a) = self.alerts.iter_mut().find(|a| a.id == id) {
+            a.backup_key = Some(backup_key);
+        }
     }
 
     // ----- documents -----------------------------------------------------
@@ -372,7 +413,7 @@ impl AppModel {
     /// Open a stored document by id (or the default article). Returns
     /// false if there is no such document.
     pub fn switch_to(&mut self, doc_id: &str, now: Timestamp) -> bool {
-        self.save_now();
+        self.save_now(now);
         let ok = self.open_stored(doc_id, now);
         self.refresh_docs();
         ok
@@ -400,30 +441,46 @@ impl AppModel {
                     }
                     Err(e) => {
                         // Readable but not loadable: keep the bytes before
-                        // anything could save over them.
-                        let backup_key = store::backup(&*self.kv, doc_id, &raw, now.millis()).ok();
-                        let id = self.alert(
-                            AlertKind::Error,
-                            format!("Saved annotations could not be restored ({e}). The stored copy was kept as a backup you can download; nothing was deleted."),
-                        );
-                        if let Some(a) = self.alerts.iter_mut().find(|a| a.id == id) {
-                            a.backup_key = backup_key;
+                        // anything could save over them. If the backup
+                        // fails, `synced` stays unset and the next save
+                        // tries again before writing (reconcile_stored).
+                        let opened = self.install_default_if(doc_id);
+                        match store::backup(&*self.kv, doc_id, &raw, now.millis()) {
+                            Ok(key) => {
+                                self.alert_with_backup(
+                                    format!("Saved annotations could not be restored ({e}). The stored copy was kept as a backup you can download; nothing was deleted."),
+                                    key,
+                                );
+                                if opened {
+                                    self.synced = Some(raw);
+                                }
+                            }
+                            Err(k) => {
+                                self.alert(
+                                    AlertKind::Error,
+                                    format!("Saved annotations could not be restored ({e}), and could not be backed up ({k}). They are left as they are and will not be saved over."),
+                                );
+                            }
                         }
-                        return self.install_default_if(doc_id);
+                        return opened;
                     }
                 }
                 true
             }
             Loaded::Missing => self.install_default_if(doc_id),
-            Loaded::Unreadable { backup_key, reason } => {
+            Loaded::Unreadable {
+                backup_key,
+                reason,
+                raw,
+            } => {
                 let is_default = self.install_default_if(doc_id);
-                let id = self.alert(
-                    AlertKind::Error,
-                    format!("Saved annotations could not be read ({reason}). The stored copy was kept as a backup you can download; nothing was deleted."),
-                );
-                if let Some(a) = self.alerts.iter_mut().find(|a| a.id == id) {
-                    a.backup_key = Some(backup_key);
+                if is_default {
+                    self.synced = Some(raw); // backed up: may be written over
                 }
+                self.alert_with_backup(
+                    format!("Saved annotations could not be read ({reason}). The stored copy was kept as a backup you can download; nothing was deleted."),
+                    backup_key,
+                );
                 is_default
             }
             Loaded::Newer { reason } => {
@@ -519,7 +576,7 @@ impl AppModel {
             );
             return;
         }
-        self.save_now();
+        self.save_now(now);
         let doc = Document::from_plain_text(text);
         let id = doc.id().to_owned();
         if !self.open_stored(&id, now) {
@@ -557,7 +614,7 @@ impl AppModel {
         };
         let id = file.document.id().to_owned();
         if id != self.session.doc().id() {
-            self.save_now();
+            self.save_now(now);
             if !self.open_stored(&id, now) {
                 // A new document: nothing to merge with.
                 let v1::V1File {

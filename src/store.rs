@@ -89,6 +89,8 @@ pub enum Loaded {
         backup_key: String,
         /// Why it could not be read, in plain words.
         reason: String,
+        /// The raw value (now also at `backup_key`).
+        raw: String,
     },
     /// Written by a newer Surligneur: left exactly as it is, not backed up,
     /// and must not be saved over.
@@ -110,6 +112,7 @@ pub fn load(kv: &dyn KeyValue, doc_id: &str, now_millis: i64) -> Result<Loaded, 
             Ok(Loaded::Unreadable {
                 backup_key,
                 reason: "the stored value belongs to another document".to_owned(),
+                raw,
             })
         }
         Err(error) if matches!(error.kind, v1::ErrorKind::NewerVersion { .. }) => {
@@ -122,6 +125,7 @@ pub fn load(kv: &dyn KeyValue, doc_id: &str, now_millis: i64) -> Result<Loaded, 
             Ok(Loaded::Unreadable {
                 backup_key,
                 reason: error.to_string(),
+                raw,
             })
         }
     }

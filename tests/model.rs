@@ -55,7 +55,7 @@ fn changes_are_saved_and_restored_on_reboot() {
     add(&mut m, "Patrick Starck", "person", "p1");
     add(&mut m, "Cloudwatt", "organisation", "o1");
     assert_eq!(m.save_state(), &SaveState::Pending);
-    m.save_now();
+    m.save_now(t(100));
     assert_eq!(m.save_state(), &SaveState::Saved);
     let m2 = boot(&kv);
     let a: Vec<&Annotation> = m.session().annotations().iter().collect();
@@ -96,7 +96,7 @@ fn corrupt_stored_value_is_backed_up_not_lost() {
     assert_eq!(kv.get(&backup).unwrap().as_deref(), Some("{ garbage"));
     // Work goes on, and saving now writes a valid value; the backup stays.
     add(&mut m, "Orange", "organisation", "o1");
-    m.save_now();
+    m.save_now(t(100));
     assert!(v1::parse_str(&kv.get(&store::doc_key(&id)).unwrap().unwrap()).is_ok());
     assert_eq!(kv.get(&backup).unwrap().as_deref(), Some("{ garbage"));
 }
@@ -112,7 +112,7 @@ fn a_value_from_a_newer_version_is_left_untouched() {
     let mut m = boot(&kv);
     assert!(m.alerts().iter().any(|a| a.text.contains("newer")));
     add(&mut m, "Orange", "organisation", "o1");
-    m.save_now();
+    m.save_now(t(100));
     assert_eq!(
         kv.get(&store::doc_key(doc.id())).unwrap().as_deref(),
         Some(newer.as_str())
@@ -129,7 +129,7 @@ fn quota_exceeded_keeps_work_in_memory_then_saves_when_possible() {
     let mut m = boot(&kv);
     kv.fail_writes.set(Some(full));
     add(&mut m, "Orange", "organisation", "o1");
-    m.save_now();
+    m.save_now(t(100));
     assert!(matches!(m.save_state(), SaveState::Failing(_)));
     assert!(m
         .alerts()
@@ -138,7 +138,7 @@ fn quota_exceeded_keeps_work_in_memory_then_saves_when_possible() {
     assert_eq!(m.session().annotations().len(), 1, "nothing dropped");
     add(&mut m, "Thalès", "organisation", "o2");
     kv.fail_writes.set(None);
-    m.save_now();
+    m.save_now(t(100));
     assert_eq!(m.save_state(), &SaveState::Saved);
     assert!(m.alerts().iter().any(|a| a.text.contains("works again")));
     assert_eq!(boot(&kv).session().annotations().len(), 2);
@@ -214,13 +214,13 @@ fn another_tabs_save_is_merged_not_lost() {
     let mut a = boot(&kv);
     let mut b = boot(&kv);
     add(&mut a, "Orange", "organisation", "from-a");
-    a.save_now();
+    a.save_now(t(100));
     add(&mut b, "Thalès", "organisation", "from-b");
     let key = store::doc_key(a.doc().id());
     let value = kv.get(&key).unwrap();
     b.external_change(&key, value.as_deref());
     assert_eq!(b.session().annotations().len(), 2);
-    b.save_now();
+    b.save_now(t(100));
     let value = kv.get(&key).unwrap();
     a.external_change(&key, value.as_deref());
     assert_eq!(a.session().annotations().len(), 2);
@@ -263,8 +263,8 @@ fn two_tabs_saving_in_turn_never_erase_each_other() {
     let mut b = boot(&kv);
     add(&mut a, "Orange", "organisation", "from-a");
     add(&mut b, "Thalès", "organisation", "from-b");
-    a.save_now();
-    b.save_now(); // B never saw A's save event: it merges before writing.
+    a.save_now(t(100));
+    b.save_now(t(100)); // B never saw A's save event: it merges before writing.
     let stored = v1::parse_str(&kv.get(&store::doc_key(a.doc().id())).unwrap().unwrap()).unwrap();
     let mut ids: Vec<&str> = stored.annotations.iter().map(|x| x.id.as_str()).collect();
     ids.sort();
@@ -275,7 +275,7 @@ fn two_tabs_saving_in_turn_never_erase_each_other() {
         label: "claim".into(),
         now: t(50)
     }));
-    a.save_now();
+    a.save_now(t(100));
     let stored = v1::parse_str(&kv.get(&store::doc_key(a.doc().id())).unwrap().unwrap()).unwrap();
     assert_eq!(stored.annotations.len(), 2);
     assert_eq!(
@@ -303,7 +303,7 @@ fn unavailable_storage_never_claims_to_save() {
         .iter()
         .any(|a| a.text.contains("not being saved")));
     add(&mut m, "Orange", "organisation", "o1");
-    m.save_now();
+    m.save_now(t(100));
     assert!(matches!(m.save_state(), SaveState::Unavailable(_)));
     assert!(!m.alerts().iter().any(|a| a.text.contains("works again")));
     assert_eq!(m.session().annotations().len(), 1);
@@ -342,7 +342,7 @@ fn a_stored_file_that_parses_but_cannot_load_is_backed_up_first() {
         panic!("no alert about the stored value: {:?}", m.alerts());
     }
     add(&mut m, "Orange", "organisation", "o1");
-    m.save_now();
+    m.save_now(t(100));
     assert_eq!(store::backups(&*kv).unwrap().len(), 1);
 }
 
@@ -366,5 +366,53 @@ fn tagging_an_existing_span_again_says_so() {
             .any(|a| a.text == "This text is already tagged as Organisation."),
         "{:?}",
         m.alerts()
+    );
+}
+
+#[test]
+fn an_unreadable_value_is_never_saved_over_without_a_backup_even_if_the_first_backup_failed() {
+    let kv = Rc::new(MemoryKv::default());
+    let id = Document::from_plain_text(DEFAULT_ARTICLE).id().to_owned();
+    kv.set(&store::doc_key(&id), "{ garbage").unwrap();
+    kv.fail_writes.set(Some(full)); // the backup at start-up fails
+    let mut m = boot(&kv);
+    assert!(store::backups(&*kv).unwrap().is_empty());
+    add(&mut m, "Orange", "organisation", "o1");
+    m.save_now(t(100));
+    assert_eq!(
+        kv.get(&store::doc_key(&id)).unwrap().as_deref(),
+        Some("{ garbage")
+    );
+    kv.fail_writes.set(None); // storage works again: back up, then write
+    m.save_now(t(200));
+    let backups = store::backups(&*kv).unwrap();
+    assert_eq!(backups.len(), 1);
+    assert_eq!(kv.get(&backups[0]).unwrap().as_deref(), Some("{ garbage"));
+    assert!(v1::parse_str(&kv.get(&store::doc_key(&id)).unwrap().unwrap()).is_ok());
+    assert!(m
+        .alerts()
+        .iter()
+        .any(|a| a.backup_key.as_deref() == Some(backups[0].as_str())));
+}
+
+#[test]
+fn a_newer_version_saved_meanwhile_by_another_tab_is_not_overwritten() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut m = boot(&kv);
+    add(&mut m, "Orange", "organisation", "o1");
+    let doc = Document::from_plain_text(DEFAULT_ARTICLE);
+    let newer =
+        v1::to_json(&doc, &LabelSet::default(), []).replace("\"version\": 1", "\"version\": 3");
+    kv.set(&store::doc_key(doc.id()), &newer).unwrap();
+    m.save_now(t(100));
+    assert_eq!(
+        kv.get(&store::doc_key(doc.id())).unwrap().as_deref(),
+        Some(newer.as_str())
+    );
+    assert!(matches!(m.save_state(), SaveState::Blocked(_)));
+    assert_eq!(
+        m.session().annotations().len(),
+        1,
+        "the work stays in memory"
     );
 }

@@ -298,7 +298,7 @@ impl Component for App {
                 let l = link.clone();
                 listeners.push(EventListener::new(target, ev, move |_| {
                     if let Ok(mut m) = m.try_borrow_mut() {
-                        web::measured("surligneur:save", || m.save_now());
+                        web::measured("surligneur:save", || m.save_now(web::now()));
                     }
                     l.send_message(Msg::Refresh);
                 }));
@@ -447,7 +447,9 @@ impl Component for App {
                 true
             }
             Msg::Save => {
-                web::measured("surligneur:save", || self.model.borrow_mut().save_now());
+                web::measured("surligneur:save", || {
+                    self.model.borrow_mut().save_now(web::now())
+                });
                 true
             }
             Msg::External(key, value) => {
