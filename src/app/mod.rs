@@ -180,22 +180,13 @@ impl App {
         let Some(article) = self.article.cast::<Element>() else {
             return;
         };
-        let Ok(list) = article.query_selector_all("[data-annotation-id]") else {
-            return;
-        };
-        let mut first: Option<HtmlElement> = None;
-        for i in 0..list.length() {
-            let Some(el) = list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) else {
-                continue;
-            };
-            if el.get_attribute("data-annotation-id").as_deref() == Some(id) {
-                let _ = el.class_list().remove_1("flash");
-                let _ = el.offset_width(); // restart the animation
-                let _ = el.class_list().add_1("flash");
-                first.get_or_insert(el);
-            }
+        let pieces = highlights_of(&article, "[data-annotation-id]", id);
+        for el in &pieces {
+            let _ = el.class_list().remove_1("flash");
+            let _ = el.offset_width(); // restart the animation
+            let _ = el.class_list().add_1("flash");
         }
-        if let Some(el) = first {
+        if let Some(el) = pieces.first() {
             let opts = web_sys::ScrollIntoViewOptions::new();
             opts.set_block(web_sys::ScrollLogicalPosition::Center);
             el.scroll_into_view_with_scroll_into_view_options(&opts);
@@ -655,19 +646,24 @@ impl App {
         let Ok(Some(block_el)) = article.query_selector(&format!("[data-block='{block}']")) else {
             return;
         };
-        let Ok(list) = block_el.query_selector_all("[data-annotation-id][tabindex='0']") else {
-            return;
-        };
-        for i in 0..list.length() {
-            let Some(el) = list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) else {
-                continue;
-            };
-            if el.get_attribute("data-annotation-id").as_deref() == Some(id) {
-                let _ = el.focus();
-                return;
-            }
+        if let Some(el) = highlights_of(&block_el, "[data-annotation-id][tabindex='0']", id).first()
+        {
+            let _ = el.focus();
         }
     }
+}
+
+/// The elements under `root` matching `selector` whose
+/// `data-annotation-id` is `id`, in document order. Compared as strings, so
+/// an imported id never has to be escaped into a CSS selector.
+fn highlights_of(root: &Element, selector: &str, id: &str) -> Vec<HtmlElement> {
+    let Ok(list) = root.query_selector_all(selector) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<HtmlElement>().ok())
+        .filter(|el| el.get_attribute("data-annotation-id").as_deref() == Some(id))
+        .collect()
 }
 
 /// A `change` handler for a file input: refuses oversized files before
