@@ -12,6 +12,7 @@ use crate::core::segments::segments;
 use crate::core::session::{Action, Change, CoreError, ImportMode, Session};
 use crate::core::spans::SpanError;
 use crate::core::{Annotation, Document, LabelSet, Timestamp};
+use crate::format::stored::{self, StoredError};
 use crate::format::v1;
 use crate::store::{self, DocSummary, KeyValue, KvError, Loaded};
 
@@ -326,7 +327,14 @@ impl AppModel {
                 return Ok(None);
             }
             let s = &self.session;
-            store::save(&*self.kv, s.doc(), s.labels(), s.annotations().iter()).map(Some)
+            store::save(
+                &*self.kv,
+                s.doc(),
+                s.labels(),
+                s.annotations().iter(),
+                s.causal_lengths(),
+            )
+            .map(Some)
         });
         match written {
             Ok(None) => {} // blocked by a newer version: reported by reconcile
@@ -372,14 +380,14 @@ impl AppModel {
         if self.synced.as_deref() == Some(stored.as_str()) {
             return Ok(true);
         }
-        let merged = match v1::parse_str(&stored) {
-            Ok(file) if file.document.id() == doc_id => self
-                .try_apply(Action::Import {
-                    annotations: file.annotations,
-                    mode: ImportMode::Merge,
+        let merged = match stored::parse(&stored) {
+            Ok(s) if s.file.document.id() == doc_id => self
+                .try_apply(Action::Sync {
+                    annotations: s.file.annotations,
+                    lengths: s.lengths,
                 })
                 .is_ok(),
-            Err(e) if matches!(e.kind, v1::ErrorKind::NewerVersion { .. }) => {
+            Err(e @ StoredError::Newer { .. }) => {
                 self.save = SaveState::Blocked(e.to_string());
                 self.alert(
                     AlertKind::Error,
@@ -428,16 +436,20 @@ impl AppModel {
             }
         };
         match loaded {
-            Loaded::Restored(file, raw) => {
+            Loaded::Restored(stored, raw) => {
+                let version = stored.version;
                 let v1::V1File {
                     document,
                     labels,
                     annotations,
-                } = file;
-                match Session::with_annotations(document, labels, annotations) {
+                } = stored.file;
+                match Session::restore(document, labels, annotations, stored.lengths) {
                     Ok(s) => {
                         self.install(s);
                         self.synced = Some(raw);
+                        if version < stored::VERSION {
+                            self.migrate(version, now);
+                        }
                     }
                     Err(e) => {
                         // Readable but not loadable: keep the bytes before
@@ -493,6 +505,35 @@ impl AppModel {
                     self.save = SaveState::Blocked(reason);
                 }
                 is_default
+            }
+        }
+    }
+
+    /// The document just opened was stored by an older Surligneur: keep
+    /// the old value as a backup (so an older version can still be used
+    /// with it), then write it in this version's form. If the backup
+    /// cannot be made, nothing is written now; the old value is complete,
+    /// so the next save may write over it.
+    fn migrate(&mut self, from: u64, now: Timestamp) {
+        let Some(raw) = self.synced.clone() else {
+            return;
+        };
+        let doc_id = self.session.doc().id().to_owned();
+        match store::backup(&*self.kv, &doc_id, &raw, now.millis()) {
+            Ok(key) => {
+                let text = format!("Your saved annotations were upgraded from storage version {from} to {}. The previous copy was kept as a backup you can download.", stored::VERSION);
+                let id = self.alert(AlertKind::Notice, text);
+                if let Some(a) = self.alerts.iter_mut().find(|a| a.id == id) {
+                    a.backup_key = Some(key);
+                }
+                self.mark_new_unsaved();
+                self.save_now(now);
+            }
+            Err(e) => {
+                self.alert(
+                    AlertKind::Notice,
+                    format!("Your saved annotations are in an older storage version; they will be upgraded at the next save (a backup of the old copy could not be made: {e})."),
+                );
             }
         }
     }
@@ -705,15 +746,15 @@ impl AppModel {
             return;
         }
         let Some(value) = value else { return };
-        let Ok(file) = v1::parse_str(value) else {
+        let Ok(s) = stored::parse(value) else {
             return;
         };
-        if file.document.id() != self.session.doc().id() {
+        if s.file.document.id() != self.session.doc().id() {
             return;
         }
-        self.apply(Action::Import {
-            annotations: file.annotations,
-            mode: ImportMode::Merge,
+        self.apply(Action::Sync {
+            annotations: s.file.annotations,
+            lengths: s.lengths,
         });
         self.refresh_docs();
     }

@@ -4,7 +4,8 @@
 //!
 //! Keys:
 //! - `surligneur/doc/<document id>` — one document with its annotations,
-//!   as a format v1 file (self-contained, carries its version).
+//!   in the stored form of [`crate::format::stored`] (self-contained,
+//!   carries its version; version 1 was a bare v1 export file).
 //! - `surligneur/index` — `{ "<id>": { "title": …, "count": … } }`, so the
 //!   documents menu needs no full parse; rebuilt from the doc keys when
 //!   missing or unreadable.
@@ -20,7 +21,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::core::{Annotation, Document, LabelSet};
-use crate::format::v1;
+use crate::format::stored::{self, Stored, StoredError};
 
 /// Prefix of every key the app writes.
 pub const PREFIX: &str = "surligneur/";
@@ -80,8 +81,9 @@ pub struct DocSummary {
 pub enum Loaded {
     /// Nothing stored yet.
     Missing,
-    /// A readable v1 file, and the raw value it was read from.
-    Restored(v1::V1File, String),
+    /// A readable stored value (of this version or an older one, see
+    /// [`Stored::version`]), and the raw value it was read from.
+    Restored(Stored, String),
     /// Unreadable (corrupt, foreign, wrong document): the raw value was
     /// copied to `backup_key`, which the user can download.
     Unreadable {
@@ -105,8 +107,8 @@ pub fn load(kv: &dyn KeyValue, doc_id: &str, now_millis: i64) -> Result<Loaded, 
     let Some(raw) = kv.get(&doc_key(doc_id))? else {
         return Ok(Loaded::Missing);
     };
-    match v1::parse_str(&raw) {
-        Ok(file) if file.document.id() == doc_id => Ok(Loaded::Restored(file, raw)),
+    match stored::parse(&raw) {
+        Ok(s) if s.file.document.id() == doc_id => Ok(Loaded::Restored(s, raw)),
         Ok(_) => {
             let backup_key = backup(kv, doc_id, &raw, now_millis)?;
             Ok(Loaded::Unreadable {
@@ -115,11 +117,9 @@ pub fn load(kv: &dyn KeyValue, doc_id: &str, now_millis: i64) -> Result<Loaded, 
                 raw,
             })
         }
-        Err(error) if matches!(error.kind, v1::ErrorKind::NewerVersion { .. }) => {
-            Ok(Loaded::Newer {
-                reason: error.to_string(),
-            })
-        }
+        Err(error @ StoredError::Newer { .. }) => Ok(Loaded::Newer {
+            reason: error.to_string(),
+        }),
         Err(error) => {
             let backup_key = backup(kv, doc_id, &raw, now_millis)?;
             Ok(Loaded::Unreadable {
@@ -159,17 +159,18 @@ pub fn backups(kv: &dyn KeyValue) -> Result<Vec<String>, KvError> {
     Ok(keys)
 }
 
-/// Save a document and its annotations, and update the index.
-/// Returns the value written for the document.
+/// Save a document, its annotations and their causal lengths, and update
+/// the index. Returns the value written for the document.
 pub fn save<'a>(
     kv: &dyn KeyValue,
     doc: &Document,
     labels: &LabelSet,
     annotations: impl IntoIterator<Item = &'a Annotation>,
+    lengths: &BTreeMap<String, u32>,
 ) -> Result<String, KvError> {
     let annotations: Vec<&Annotation> = annotations.into_iter().collect();
     let count = annotations.len();
-    let json = v1::to_json_compact(doc, labels, annotations);
+    let json = stored::to_json(doc, labels, annotations, lengths);
     kv.set(&doc_key(doc.id()), &json)?;
     let mut index = read_index(kv)?;
     index.insert(
@@ -213,11 +214,11 @@ fn rebuild_index(kv: &dyn KeyValue) -> Result<BTreeMap<String, DocSummary>, KvEr
         let Some(id) = doc_id_of_key(&key) else {
             continue;
         };
-        let summary = match kv.get(&key)?.map(|raw| v1::parse_str(&raw)) {
-            Some(Ok(f)) => DocSummary {
+        let summary = match kv.get(&key)?.map(|raw| stored::parse(&raw)) {
+            Some(Ok(s)) => DocSummary {
                 id: id.to_owned(),
-                title: f.document.title().to_owned(),
-                count: f.annotations.len(),
+                title: s.file.document.title().to_owned(),
+                count: s.file.annotations.len(),
             },
             _ => DocSummary {
                 id: id.to_owned(),

@@ -89,3 +89,22 @@ proptest! {
         let _ = doc.slice(pos, utf16);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The stored-value reader (what the app reads from localStorage, which
+    /// another program or a broken disk may have changed) never panics,
+    /// whether the value looks like the stored form or like a bare file.
+    #[test]
+    fn stored_reader_never_panics(s in json_like(), wrap in any::<bool>()) {
+        let raw = if wrap {
+            format!(r#"{{"format":"surligneur-store","version":2,"lengths":{{"a":2}},"file":{s}}}"#)
+        } else {
+            s
+        };
+        if let Err(e) = surligneur::format::stored::parse(&raw) {
+            prop_assert!(!e.to_string().is_empty());
+        }
+    }
+}

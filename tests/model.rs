@@ -97,7 +97,9 @@ fn corrupt_stored_value_is_backed_up_not_lost() {
     // Work goes on, and saving now writes a valid value; the backup stays.
     add(&mut m, "Orange", "organisation", "o1");
     m.save_now(t(100));
-    assert!(v1::parse_str(&kv.get(&store::doc_key(&id)).unwrap().unwrap()).is_ok());
+    assert!(
+        surligneur::format::stored::parse(&kv.get(&store::doc_key(&id)).unwrap().unwrap()).is_ok()
+    );
     assert_eq!(kv.get(&backup).unwrap().as_deref(), Some("{ garbage"));
 }
 
@@ -265,7 +267,10 @@ fn two_tabs_saving_in_turn_never_erase_each_other() {
     add(&mut b, "Thalès", "organisation", "from-b");
     a.save_now(t(100));
     b.save_now(t(100)); // B never saw A's save event: it merges before writing.
-    let stored = v1::parse_str(&kv.get(&store::doc_key(a.doc().id())).unwrap().unwrap()).unwrap();
+    let stored =
+        surligneur::format::stored::parse(&kv.get(&store::doc_key(a.doc().id())).unwrap().unwrap())
+            .unwrap()
+            .file;
     let mut ids: Vec<&str> = stored.annotations.iter().map(|x| x.id.as_str()).collect();
     ids.sort();
     assert_eq!(ids, ["from-a", "from-b"]);
@@ -276,7 +281,10 @@ fn two_tabs_saving_in_turn_never_erase_each_other() {
         now: t(50)
     }));
     a.save_now(t(100));
-    let stored = v1::parse_str(&kv.get(&store::doc_key(a.doc().id())).unwrap().unwrap()).unwrap();
+    let stored =
+        surligneur::format::stored::parse(&kv.get(&store::doc_key(a.doc().id())).unwrap().unwrap())
+            .unwrap()
+            .file;
     assert_eq!(stored.annotations.len(), 2);
     assert_eq!(
         stored
@@ -388,7 +396,9 @@ fn an_unreadable_value_is_never_saved_over_without_a_backup_even_if_the_first_ba
     let backups = store::backups(&*kv).unwrap();
     assert_eq!(backups.len(), 1);
     assert_eq!(kv.get(&backups[0]).unwrap().as_deref(), Some("{ garbage"));
-    assert!(v1::parse_str(&kv.get(&store::doc_key(&id)).unwrap().unwrap()).is_ok());
+    assert!(
+        surligneur::format::stored::parse(&kv.get(&store::doc_key(&id)).unwrap().unwrap()).is_ok()
+    );
     assert!(m
         .alerts()
         .iter()
@@ -415,4 +425,131 @@ fn a_newer_version_saved_meanwhile_by_another_tab_is_not_overwritten() {
         1,
         "the work stays in memory"
     );
+}
+
+fn stored_of(kv: &MemoryKv, id: &str) -> surligneur::format::stored::Stored {
+    surligneur::format::stored::parse(&kv.get(&store::doc_key(id)).unwrap().unwrap()).unwrap()
+}
+
+#[test]
+fn a_value_stored_by_the_older_version_is_migrated_and_its_old_copy_kept() {
+    let kv = Rc::new(MemoryKv::default());
+    let doc = Document::from_plain_text(DEFAULT_ARTICLE);
+    let (start, end) = find(DEFAULT_ARTICLE, "Patrick Starck");
+    let a = Annotation {
+        id: "old".into(),
+        start,
+        end,
+        label: "person".into(),
+        quote: "Patrick Starck".into(),
+        note: "saved by version 1".into(),
+        created: t(0),
+        modified: t(0),
+    };
+    // What the previous Surligneur stored: a bare v1 file.
+    let old = v1::to_json_compact(&doc, &LabelSet::default(), [&a]);
+    kv.set(&store::doc_key(doc.id()), &old).unwrap();
+    let m = boot(&kv);
+    assert_eq!(m.session().annotations().to_vec(), vec![a.clone()]);
+    let now = stored_of(&kv, doc.id());
+    assert_eq!(
+        now.version,
+        surligneur::format::stored::VERSION,
+        "written in the new form at once"
+    );
+    assert_eq!(now.file.annotations, vec![a]);
+    let backups = store::backups(&*kv).unwrap();
+    assert_eq!(backups.len(), 1);
+    assert_eq!(
+        kv.get(&backups[0]).unwrap().as_deref(),
+        Some(old.as_str()),
+        "old bytes kept"
+    );
+    let notice = m
+        .alerts()
+        .iter()
+        .find(|x| x.backup_key.is_some())
+        .expect("a notice");
+    assert_eq!(notice.kind, AlertKind::Notice);
+    assert!(notice.text.contains("upgraded"), "{}", notice.text);
+    assert_eq!(m.save_state(), &SaveState::Saved);
+    // Migrated once: the next start reads the new form without a notice.
+    let again = boot(&kv);
+    assert!(again.alerts().is_empty());
+    assert_eq!(store::backups(&*kv).unwrap().len(), 1);
+}
+
+#[test]
+fn a_migration_whose_backup_fails_writes_nothing_yet_and_loses_nothing() {
+    let kv = Rc::new(MemoryKv::default());
+    let doc = Document::from_plain_text(DEFAULT_ARTICLE);
+    let old = v1::to_json_compact(&doc, &LabelSet::default(), []);
+    kv.set(&store::doc_key(doc.id()), &old).unwrap();
+    kv.fail_writes.set(Some(full));
+    let mut m = boot(&kv);
+    assert_eq!(
+        kv.get(&store::doc_key(doc.id())).unwrap().as_deref(),
+        Some(old.as_str())
+    );
+    assert!(m
+        .alerts()
+        .iter()
+        .any(|x| x.text.contains("older storage version")));
+    kv.fail_writes.set(None);
+    add(&mut m, "Orange", "organisation", "o1");
+    m.save_now(t(100));
+    let now = stored_of(&kv, doc.id());
+    assert_eq!(now.version, 2);
+    assert_eq!(now.file.annotations.len(), 1);
+}
+
+#[test]
+fn a_deletion_in_one_tab_is_not_undone_by_the_other_tabs_save() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut a = boot(&kv);
+    add(&mut a, "Orange", "organisation", "shared");
+    add(&mut a, "Thalès", "organisation", "kept");
+    a.save_now(t(100));
+    let mut b = boot(&kv); // B opens with both
+    assert_eq!(b.session().annotations().len(), 2);
+    assert!(a.apply(Action::Delete {
+        id: "shared".into()
+    }));
+    a.save_now(t(200));
+    // B never got the storage event and edits something else, then saves:
+    // it reconciles with A's value first, so "shared" stays deleted.
+    assert!(b.apply(Action::EditNote {
+        id: "kept".into(),
+        note: "from B".into(),
+        now: t(250)
+    }));
+    b.save_now(t(300));
+    let ids: Vec<String> = b
+        .session()
+        .annotations()
+        .iter()
+        .map(|x| x.id.clone())
+        .collect();
+    assert_eq!(ids, ["kept"], "B dropped the deleted annotation");
+    let stored = stored_of(&kv, a.doc().id());
+    assert_eq!(stored.file.annotations.len(), 1);
+    assert_eq!(stored.file.annotations[0].note, "from B");
+    assert_eq!(stored.lengths.get("shared"), Some(&2));
+    // A hears about B's save: it keeps the deletion and takes the note.
+    let raw = kv.get(&store::doc_key(a.doc().id())).unwrap();
+    a.external_change(&store::doc_key(a.doc().id()), raw.as_deref());
+    let ids: Vec<String> = a
+        .session()
+        .annotations()
+        .iter()
+        .map(|x| x.id.clone())
+        .collect();
+    assert_eq!(ids, ["kept"]);
+    assert_eq!(
+        a.session().annotations().get("kept").unwrap().note,
+        "from B"
+    );
+    // A reload sees the same.
+    let c = boot(&kv);
+    assert_eq!(c.session().annotations().len(), 1);
 }

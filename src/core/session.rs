@@ -72,6 +72,19 @@ pub enum Action {
         /// Merge with or replace the current ones.
         mode: ImportMode,
     },
+    /// Bring in another copy of this document's state (another tab's
+    /// save): annotations plus their causal lengths (see
+    /// [`Session::causal_length`]). For every id the longer causal length
+    /// wins, so a deletion made elsewhere removes the annotation here and a
+    /// deletion made here is not undone by an older copy; content present
+    /// on both sides merges as in [`ImportMode::Merge`]. All or nothing.
+    Sync {
+        /// The other copy's live annotations.
+        annotations: Vec<Annotation>,
+        /// Its causal lengths other than the default (1 for a live
+        /// annotation, 0 for an unknown id).
+        lengths: BTreeMap<String, u32>,
+    },
     /// Revert the last operation.
     Undo,
     /// Reapply the last undone operation.
@@ -200,6 +213,19 @@ pub struct Session {
     labels: LabelSet,
     set: AnnotationSet,
     history: History,
+    /// Causal lengths that differ from the default (see
+    /// [`Session::causal_length`]).
+    lengths: BTreeMap<String, u32>,
+}
+
+/// The smallest causal length `>= n` that says `live`: odd for a live
+/// annotation, even for a deleted one.
+fn agree(n: u32, live: bool) -> u32 {
+    if (n % 2 == 1) == live {
+        n
+    } else {
+        n.saturating_add(1)
+    }
 }
 
 /// `“quote”`, shortened.
@@ -222,6 +248,7 @@ impl Session {
             labels,
             set,
             history: History::new(),
+            lengths: BTreeMap::new(),
         }
     }
 
@@ -251,6 +278,64 @@ impl Session {
         } else {
             Err(CoreError::Invalid(errors))
         }
+    }
+
+    /// [`Session::with_annotations`], with the causal lengths saved with
+    /// them. A length that contradicts the annotations (even for a live
+    /// annotation, odd for a missing one) is corrected upwards to the next
+    /// length that agrees: the annotations as stored always win, and no
+    /// length ever decreases.
+    pub fn restore(
+        doc: impl Into<Rc<Document>>,
+        labels: LabelSet,
+        annotations: Vec<Annotation>,
+        lengths: BTreeMap<String, u32>,
+    ) -> Result<Self, CoreError> {
+        let mut s = Self::with_annotations(doc, labels, annotations)?;
+        for (id, n) in lengths {
+            let live = s.set.contains(&id);
+            let n = agree(n, live);
+            if n > 1 {
+                s.lengths.insert(id, n);
+            }
+        }
+        Ok(s)
+    }
+
+    /// How many times annotation `id` came into or went out of existence:
+    /// odd while it exists, even once deleted, 0 for an id never seen
+    /// (a causal-length set). Copies of one document merge by keeping the
+    /// longer length per id, which needs no clock.
+    pub fn causal_length(&self, id: &str) -> u32 {
+        self.lengths
+            .get(id)
+            .copied()
+            .unwrap_or(u32::from(self.set.contains(id)))
+    }
+
+    /// Every causal length above 1 (deleted, or deleted and restored), by
+    /// id: what must be saved besides the live annotations.
+    pub fn causal_lengths(&self) -> &BTreeMap<String, u32> {
+        &self.lengths
+    }
+
+    /// Count the annotations that `edits` (just applied) brought into or
+    /// out of existence.
+    fn count_lifecycles(&mut self, edits: &[Edit]) {
+        let mut first: BTreeMap<&str, bool> = BTreeMap::new();
+        let mut last: BTreeMap<&str, bool> = BTreeMap::new();
+        for e in edits {
+            first.entry(e.id.as_str()).or_insert(e.before.is_some());
+            last.insert(e.id.as_str(), e.after.is_some());
+        }
+        for (id, was) in first {
+            let is = last.get(id).copied().unwrap_or(was);
+            if was != is {
+                let before = self.lengths.get(id).copied().unwrap_or(u32::from(was));
+                self.lengths.insert(id.to_owned(), before.saturating_add(1));
+            }
+        }
+        self.lengths.retain(|_, n| *n > 1);
     }
 
     /// The document.
@@ -306,6 +391,7 @@ impl Session {
     /// Record an operation whose edits are already applied.
     fn commit(&mut self, summary: String, edits: Vec<Edit>, focus: Option<String>) -> Change {
         let touched_blocks = self.touched(&edits);
+        self.count_lifecycles(&edits);
         if !edits.is_empty() {
             self.history.record(Entry {
                 summary: summary.clone(),
@@ -344,6 +430,10 @@ impl Session {
                 ImportMode::Merge => self.import_merge(annotations),
                 ImportMode::Replace => self.import_replace(annotations),
             },
+            Action::Sync {
+                annotations,
+                lengths,
+            } => self.sync(annotations, lengths),
             Action::Undo => self.undo(),
             Action::Redo => self.redo(),
         }
@@ -524,6 +614,30 @@ impl Session {
         let mut edits = Vec::new();
         let mut errors = Vec::new();
         let mut stats = ImportStats::default();
+        self.merge_into(incoming, &mut edits, &mut errors, &mut stats);
+        let mut summary = format!("Imported: {} added, {} updated", stats.added, stats.updated);
+        if stats.unchanged > 0 {
+            summary.push_str(&format!(", {} already present", stats.unchanged));
+        }
+        if stats.skipped_duplicates > 0 {
+            summary.push_str(&format!(
+                ", {} duplicates skipped",
+                stats.skipped_duplicates
+            ));
+        }
+        self.finish_import(edits, errors, stats, summary)
+    }
+
+    /// Merge `incoming` into the set (union by id, newer `modified` wins,
+    /// same span and label under another id skipped), recording edits,
+    /// refusals and counts.
+    fn merge_into(
+        &mut self,
+        incoming: Vec<Annotation>,
+        edits: &mut Vec<Edit>,
+        errors: &mut Vec<InvalidAnnotation>,
+        stats: &mut ImportStats,
+    ) {
         for (index, a) in incoming.into_iter().enumerate() {
             let fail = |error| InvalidAnnotation {
                 index,
@@ -571,17 +685,96 @@ impl Session {
                 },
             }
         }
-        let mut summary = format!("Imported: {} added, {} updated", stats.added, stats.updated);
-        if stats.unchanged > 0 {
-            summary.push_str(&format!(", {} already present", stats.unchanged));
+    }
+
+    fn sync(
+        &mut self,
+        incoming: Vec<Annotation>,
+        mut lengths: BTreeMap<String, u32>,
+    ) -> Result<Change, CoreError> {
+        // That copy's own lengths, made to agree with its annotations as
+        // `restore` does.
+        for a in &incoming {
+            let n = lengths.entry(a.id.clone()).or_insert(1);
+            *n = agree(*n, true);
         }
-        if stats.skipped_duplicates > 0 {
-            summary.push_str(&format!(
-                ", {} duplicates skipped",
-                stats.skipped_duplicates
-            ));
+        let live: BTreeSet<&str> = incoming.iter().map(|a| a.id.as_str()).collect();
+        for (id, n) in lengths.iter_mut() {
+            if !live.contains(id.as_str()) {
+                *n = agree(*n, false);
+            }
         }
-        self.finish_import(edits, errors, stats, summary)
+        let remote_length = |a: &Annotation| lengths.get(&a.id).copied().unwrap_or(1);
+        // Deletions made elsewhere after this copy last saw the annotation.
+        let mut edits = Vec::new();
+        let mut stats = ImportStats::default();
+        for (id, &n) in &lengths {
+            if n % 2 == 0 && !live.contains(id.as_str()) && n > self.causal_length(id) {
+                if let Some(old) = self.set.remove(id) {
+                    stats.removed += 1;
+                    edits.push(Edit {
+                        id: id.clone(),
+                        before: Some(old),
+                        after: None,
+                    });
+                }
+            }
+        }
+        // Live annotations: content merges when both sides have it; one
+        // missing here comes back only if that copy's length is longer
+        // (made or restored there after it was deleted here).
+        let incoming: Vec<Annotation> = incoming
+            .into_iter()
+            .filter(|a| self.set.contains(&a.id) || remote_length(a) > self.causal_length(&a.id))
+            .collect();
+        // The same span and label tagged in both copies under two ids: one
+        // annotation must remain, the same on both sides. The newer
+        // `modified` wins, then the smaller id; the loser is deleted (here)
+        // or marked deleted (there, through its length).
+        let remote_live: BTreeSet<String> = incoming.iter().map(|a| a.id.clone()).collect();
+        let mut beaten: Vec<(String, u32)> = Vec::new();
+        let mut kept = Vec::with_capacity(incoming.len());
+        for a in incoming {
+            let rival = self
+                .set
+                .find_span(a.start, a.end, &a.label)
+                .filter(|o| o.id != a.id && !remote_live.contains(&o.id))
+                .cloned();
+            match rival {
+                Some(o)
+                    if (o.modified, std::cmp::Reverse(&a.id))
+                        > (a.modified, std::cmp::Reverse(&o.id)) =>
+                {
+                    beaten.push((a.id.clone(), remote_length(&a).saturating_add(1)));
+                }
+                Some(o) => {
+                    if let Some(old) = self.set.remove(&o.id) {
+                        stats.removed += 1;
+                        edits.push(Edit {
+                            id: o.id.clone(),
+                            before: Some(old),
+                            after: None,
+                        });
+                    }
+                    kept.push(a);
+                }
+                None => kept.push(a),
+            }
+        }
+        let mut errors = Vec::new();
+        self.merge_into(kept, &mut edits, &mut errors, &mut stats);
+        let summary = format!(
+            "Merged changes saved elsewhere: {} added, {} updated, {} removed",
+            stats.added, stats.updated, stats.removed
+        );
+        let change = self.finish_import(edits, errors, stats, summary)?;
+        for (id, n) in lengths.into_iter().chain(beaten) {
+            if n > self.causal_length(&id) {
+                self.lengths.insert(id, n);
+            }
+        }
+        self.lengths.retain(|_, n| *n > 1);
+        Ok(change)
     }
 
     fn import_replace(&mut self, incoming: Vec<Annotation>) -> Result<Change, CoreError> {
@@ -681,6 +874,7 @@ impl Session {
             self.history.restore_undo(entry);
             return Err(CoreError::History(e));
         }
+        self.count_lifecycles(&edits);
         let change = Change {
             touched_blocks: self.touched(&edits),
             focus: self.focus_after(&edits),
@@ -697,6 +891,7 @@ impl Session {
             self.history.restore_redo(entry);
             return Err(CoreError::History(e));
         }
+        self.count_lifecycles(&entry.edits);
         let change = Change {
             touched_blocks: self.touched(&entry.edits),
             focus: self.focus_after(&entry.edits),

@@ -256,17 +256,23 @@ pub fn parse(bytes: &[u8]) -> Result<V1File, FormatError> {
         return Err(FormatError::new("", ErrorKind::Empty));
     }
     let value = parse_json(text)?;
-    check_envelope(&value)?;
+    from_value(&value)
+}
+
+/// Validate an already parsed JSON value as a v1 file (for a v1 file
+/// nested in another value, such as the stored form in `format::stored`).
+pub fn from_value(value: &Value) -> Result<V1File, FormatError> {
+    check_envelope(value)?;
     // Paths are tracked only to explain a failure: tracking costs a string
     // per key, so the fast untracked pass goes first.
-    let raw = match RawFile::deserialize(&value) {
+    let raw = match RawFile::deserialize(value) {
         Ok(raw) => raw,
         Err(plain) => {
             return Err(
-                match serde_path_to_error::deserialize::<_, RawFile<'_>>(&value) {
-                    Err(e) => type_error(&value, e),
+                match serde_path_to_error::deserialize::<_, RawFile<'_>>(value) {
+                    Err(e) => type_error(value, e),
                     // Cannot happen (same input); keep the untracked error.
-                    Ok(_) => type_error_at(&value, String::new(), String::new(), plain.to_string()),
+                    Ok(_) => type_error_at(value, String::new(), String::new(), plain.to_string()),
                 },
             );
         }
