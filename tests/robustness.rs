@@ -503,22 +503,102 @@ async fn two_tabs_on_one_document_merge_instead_of_erasing() {
     assert_eq!(b.annotations().len(), 1, "B has its own");
     pagehide(); // both save; the second merges the first's value before writing
                 // Tell both about the stored value, as the browser's `storage` event would.
-    let id = Document::from_plain_text(include_str!("../www/default-article.txt"))
-        .id()
-        .to_owned();
-    let key = format!("surligneur/doc/{id}");
-    let value = storage().get_item(&key).unwrap();
-    let init = web_sys::StorageEventInit::new();
-    init.set_key(Some(&key));
-    init.set_new_value(value.as_deref());
-    window()
-        .dispatch_event(&web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap())
-        .unwrap();
+    storage_event(&seed_key());
     yew::scheduler::flush().await;
     assert_eq!(a.annotations().len(), 2, "A sees B's annotation");
     assert_eq!(b.annotations().len(), 2, "B sees A's annotation");
     a.unmount().await;
     b.unmount().await;
+}
+
+/// Tell every mounted instance that `key` changed, as the browser's
+/// `storage` event does in the other tabs.
+fn storage_event(key: &str) {
+    let value = storage().get_item(key).unwrap();
+    let init = web_sys::StorageEventInit::new();
+    init.set_key(Some(key));
+    init.set_new_value(value.as_deref());
+    window()
+        .dispatch_event(&web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap())
+        .unwrap();
+}
+
+fn seed_key() -> String {
+    let id = Document::from_plain_text(include_str!("../www/default-article.txt"))
+        .id()
+        .to_owned();
+    format!("surligneur/doc/{id}")
+}
+
+#[wasm_bindgen_test]
+async fn a_deletion_in_one_tab_reaches_the_other_and_is_not_brought_back() {
+    let a = fresh().await;
+    a.select_text("Orange", 0).await;
+    press("2").await; // the new highlight has focus in A
+    pagehide();
+    let b = mount().await;
+    assert_eq!(b.annotations().len(), 1, "B opens with A's annotation");
+    press("Delete").await;
+    assert!(a.annotations().is_empty(), "deleted in A");
+    assert_eq!(b.annotations().len(), 1, "B does not know yet");
+    pagehide();
+    storage_event(&seed_key());
+    yew::scheduler::flush().await;
+    assert!(b.annotations().is_empty(), "the deletion reached B");
+    // B works on and saves: its save does not bring the annotation back.
+    select_in(&b.article(), 0, 14);
+    mouseup(&b.article());
+    yew::scheduler::flush().await;
+    press("1").await;
+    pagehide();
+    storage_event(&seed_key());
+    yew::scheduler::flush().await;
+    let shown = |m: &Mounted| m.annotations().into_iter().map(|x| x.2).collect::<Vec<_>>();
+    assert_eq!(shown(&a), ["Patrick Starck"]);
+    assert_eq!(shown(&b), ["Patrick Starck"]);
+    a.unmount().await;
+    b.unmount().await;
+    let reloaded = mount().await;
+    assert_eq!(shown(&reloaded), ["Patrick Starck"], "and after a reload");
+    reloaded.unmount().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_value_stored_by_the_older_version_is_migrated_and_the_old_copy_kept() {
+    storage().clear().unwrap();
+    // What Surligneur stored before storage version 2: the bare v1 file.
+    let old = serde_json::to_string(&seed_file_value()).unwrap();
+    storage().set_item(&seed_key(), &old).unwrap();
+    let app = mount().await;
+    assert_eq!(
+        app.annotations(),
+        [(
+            "imp".to_owned(),
+            "person".to_owned(),
+            "Patrick Starck".to_owned()
+        )]
+    );
+    assert!(
+        app.alert_text().contains("upgraded"),
+        "{}",
+        app.alert_text()
+    );
+    let now = storage().get_item(&seed_key()).unwrap().unwrap();
+    let parsed = surligneur::format::stored::parse(&now).unwrap();
+    assert_eq!(parsed.version, 2, "rewritten in the current form: {now}");
+    assert_eq!(parsed.file.annotations.len(), 1);
+    click(
+        &app.query("[data-action=download-backup]")
+            .expect("the old copy offered"),
+    )
+    .await;
+    let (_, body) = surligneur::web::files::last_download().unwrap();
+    assert_eq!(body, old, "the old bytes, unchanged");
+    app.unmount().await;
+    let again = mount().await;
+    assert_eq!(again.annotations().len(), 1);
+    assert!(!again.alert_text().contains("upgraded"), "migrated once");
+    again.unmount().await;
 }
 
 #[wasm_bindgen_test]

@@ -120,9 +120,14 @@ fn in_text_field(target: Option<web_sys::EventTarget>) -> bool {
 }
 
 /// The annotation id of the focused highlight, if focus is on one.
-fn focused_annotation() -> Option<String> {
+/// The id of the highlight that has focus, if it is inside `article`
+/// (this instance's article, not just any element with that id).
+fn focused_annotation(article: &NodeRef) -> Option<String> {
     let active = web::document()?.active_element()?;
-    active.closest("#article").ok()??;
+    let article = article.cast::<Element>()?;
+    if !article.contains(Some(&active)) {
+        return None;
+    }
     active.get_attribute("data-annotation-id")
 }
 
@@ -219,9 +224,11 @@ impl Component for App {
             expand: link.callback(Msg::Expand),
         };
 
+        let article = NodeRef::default();
         let mut listeners = Vec::new();
         if let (Some(window), Some(document)) = (web_sys::window(), web::document()) {
             let l = link.clone();
+            let art = article.clone();
             listeners.push(EventListener::new(&document, "keydown", move |e| {
                 let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
                     return;
@@ -253,7 +260,7 @@ impl Component for App {
                 }
                 match key.as_str() {
                     "Delete" | "Backspace" => {
-                        if let Some(id) = focused_annotation() {
+                        if let Some(id) = focused_annotation(&art) {
                             e.prevent_default();
                             l.send_message(Msg::Delete(id));
                         }
@@ -307,7 +314,7 @@ impl Component for App {
         let mut app = App {
             model,
             kv,
-            article: NodeRef::default(),
+            article,
             picker_ref: NodeRef::default(),
             paste_ref: NodeRef::default(),
             picker: None,
@@ -353,7 +360,7 @@ impl Component for App {
                     self.add(s, e, label)
                 } else if let Some(p) = self.picker.take() {
                     self.add(p.start, p.end, label)
-                } else if let Some(id) = focused_annotation() {
+                } else if let Some(id) = focused_annotation(&self.article) {
                     self.focus_after = Some(id.clone());
                     self.model.borrow_mut().apply(Action::Relabel {
                         id,
