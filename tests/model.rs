@@ -553,3 +553,30 @@ fn a_deletion_in_one_tab_is_not_undone_by_the_other_tabs_save() {
     let c = boot(&kv);
     assert_eq!(c.session().annotations().len(), 1);
 }
+
+#[test]
+fn undo_after_another_tabs_change_undoes_only_this_tabs_own_step() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut a = boot(&kv);
+    let mut b = boot(&kv);
+    add(&mut a, "Orange", "organisation", "mine");
+    add(&mut b, "Thalès", "organisation", "theirs");
+    b.save_now(t(100));
+    let key = store::doc_key(a.doc().id());
+    let raw = kv.get(&key).unwrap();
+    a.external_change(&key, raw.as_deref());
+    assert_eq!(a.session().annotations().len(), 2);
+    assert!(a.apply(Action::Undo));
+    let ids: Vec<String> = a
+        .session()
+        .annotations()
+        .iter()
+        .map(|x| x.id.clone())
+        .collect();
+    assert_eq!(
+        ids,
+        ["theirs"],
+        "the other tab's work is not this tab's to undo"
+    );
+    assert!(!a.session().can_undo());
+}

@@ -495,6 +495,11 @@ async fn two_tabs_on_one_document_merge_instead_of_erasing() {
     let b = mount().await;
     a.select_text("Orange", 0).await;
     press("2").await;
+    // Two instances share this page's keyboard: take the focus off A's new
+    // highlight so that B's key below cannot relabel it.
+    if let Some(el) = document().active_element() {
+        el.unchecked_into::<web_sys::HtmlElement>().blur().unwrap();
+    }
     // The selection helpers work on whichever article they are given.
     select_in(&b.article(), 0, 14);
     mouseup(&b.article());
@@ -507,6 +512,15 @@ async fn two_tabs_on_one_document_merge_instead_of_erasing() {
     yew::scheduler::flush().await;
     assert_eq!(a.annotations().len(), 2, "A sees B's annotation");
     assert_eq!(b.annotations().len(), 2, "B sees A's annotation");
+    // Undo in A undoes A's own tag, not the one that came from B (A's
+    // button: a key press would reach both instances on this page).
+    click(&a.query("[data-action=undo]").unwrap()).await;
+    let texts: Vec<String> = a.annotations().into_iter().map(|x| x.2).collect();
+    assert_eq!(texts, ["Patrick Starck"], "{}", a.alert_text());
+    assert!(a
+        .query("[data-action=undo]")
+        .unwrap()
+        .has_attribute("disabled"));
     a.unmount().await;
     b.unmount().await;
 }

@@ -159,7 +159,7 @@ impl History {
     }
 
     /// Take the entry to undo; hand it back with [`History::undone`] once
-    /// its edits are reverted, or [`History::restore_undo`] if that failed.
+    /// its edits are reverted (or [`History::restore_undo`] to put it back).
     pub fn take_undo(&mut self) -> Option<Entry> {
         self.undo.pop_back()
     }
@@ -175,7 +175,7 @@ impl History {
     }
 
     /// Take the entry to redo; hand it back with [`History::redone`] once
-    /// its edits are reapplied, or [`History::restore_redo`] if that failed.
+    /// its edits are reapplied (or [`History::restore_redo`] to put it back).
     pub fn take_redo(&mut self) -> Option<Entry> {
         self.redo.pop()
     }
@@ -223,6 +223,18 @@ impl History {
     /// The depth limit.
     pub fn limit(&self) -> usize {
         self.limit
+    }
+
+    /// Drop every entry (undo and redo) that edits one of `ids`: their
+    /// recorded states are no longer what those annotations are (another
+    /// copy changed them), so they could not be applied. Returns how many
+    /// were dropped. Entries about other annotations stay.
+    pub fn forget(&mut self, ids: &std::collections::BTreeSet<String>) -> usize {
+        let stale = |e: &Entry| e.edits.iter().any(|x| ids.contains(&x.id));
+        let before = self.undo.len() + self.redo.len();
+        self.undo.retain(|e| !stale(e));
+        self.redo.retain(|e| !stale(e));
+        before - self.undo.len() - self.redo.len()
     }
 
     /// Forget everything.

@@ -77,7 +77,11 @@ pub enum Action {
     /// [`Session::causal_length`]). For every id the longer causal length
     /// wins, so a deletion made elsewhere removes the annotation here and a
     /// deletion made here is not undone by an older copy; content present
-    /// on both sides merges as in [`ImportMode::Merge`]. All or nothing.
+    /// on both sides merges as in [`ImportMode::Merge`]; the same span and
+    /// label under two ids keeps one (newer `modified`, then smaller id).
+    /// All or nothing. Not an undoable step: undo reverts only this user's
+    /// own steps, and steps about annotations the sync changed are dropped
+    /// from the history.
     Sync {
         /// The other copy's live annotations.
         annotations: Vec<Annotation>,
@@ -201,8 +205,10 @@ pub enum CoreError {
     /// Some annotations of an import or load are invalid.
     #[error("{}", describe_invalid(.0))]
     Invalid(Vec<InvalidAnnotation>),
-    /// The history does not fit the annotations (a bug); nothing changed.
-    #[error("the undo history does not match the annotations ({0}); nothing was changed")]
+    /// An undo or redo step no longer fits the annotations (changed in
+    /// another tab meanwhile): the step was dropped from the history, so
+    /// the next undo goes on with the step before; nothing changed.
+    #[error("this step can no longer be undone or redone, because the annotations changed meanwhile ({0}); it was dropped from the history and nothing was changed")]
     History(EditError),
 }
 
@@ -610,6 +616,34 @@ impl Session {
         Ok(change)
     }
 
+    /// Like [`Session::finish_import`], for a sync: the edits are not an
+    /// operation of this user, so they do not enter the undo history (undo
+    /// must not revert another tab's work); instead the history forgets
+    /// the steps about annotations the sync changed, which no longer apply.
+    fn finish_sync(
+        &mut self,
+        edits: Vec<Edit>,
+        errors: Vec<InvalidAnnotation>,
+        stats: ImportStats,
+        summary: String,
+    ) -> Result<Change, CoreError> {
+        if !errors.is_empty() {
+            let undo: Vec<Edit> = edits.iter().rev().map(Edit::inverse).collect();
+            apply_edits(&mut self.set, &self.doc, &undo).map_err(CoreError::History)?;
+            return Err(CoreError::Invalid(errors));
+        }
+        let touched_blocks = self.touched(&edits);
+        self.count_lifecycles(&edits);
+        let changed: BTreeSet<String> = edits.iter().map(|e| e.id.clone()).collect();
+        self.history.forget(&changed);
+        Ok(Change {
+            touched_blocks,
+            focus: None,
+            summary,
+            import: Some(stats),
+        })
+    }
+
     fn import_merge(&mut self, incoming: Vec<Annotation>) -> Result<Change, CoreError> {
         let mut edits = Vec::new();
         let mut errors = Vec::new();
@@ -767,7 +801,7 @@ impl Session {
             "Merged changes saved elsewhere: {} added, {} updated, {} removed",
             stats.added, stats.updated, stats.removed
         );
-        let change = self.finish_import(edits, errors, stats, summary)?;
+        let change = self.finish_sync(edits, errors, stats, summary)?;
         for (id, n) in lengths.into_iter().chain(beaten) {
             if n > self.causal_length(&id) {
                 self.lengths.insert(id, n);
@@ -870,10 +904,9 @@ impl Session {
     fn undo(&mut self) -> Result<Change, CoreError> {
         let entry = self.history.take_undo().ok_or(CoreError::NothingToUndo)?;
         let edits = entry.inverse_edits();
-        if let Err(e) = apply_edits(&mut self.set, &self.doc, &edits) {
-            self.history.restore_undo(entry);
-            return Err(CoreError::History(e));
-        }
+        // A step that no longer applies is dropped, not put back: put back,
+        // it would block every undo after it.
+        apply_edits(&mut self.set, &self.doc, &edits).map_err(CoreError::History)?;
         self.count_lifecycles(&edits);
         let change = Change {
             touched_blocks: self.touched(&edits),
@@ -887,10 +920,7 @@ impl Session {
 
     fn redo(&mut self) -> Result<Change, CoreError> {
         let entry = self.history.take_redo().ok_or(CoreError::NothingToRedo)?;
-        if let Err(e) = apply_edits(&mut self.set, &self.doc, &entry.edits) {
-            self.history.restore_redo(entry);
-            return Err(CoreError::History(e));
-        }
+        apply_edits(&mut self.set, &self.doc, &entry.edits).map_err(CoreError::History)?;
         self.count_lifecycles(&entry.edits);
         let change = Change {
             touched_blocks: self.touched(&entry.edits),
