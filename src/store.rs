@@ -131,13 +131,22 @@ pub fn load(kv: &dyn KeyValue, doc_id: &str, now_millis: i64) -> Result<Loaded, 
     }
 }
 
-/// Copy raw bytes to a fresh backup key and return it.
+/// Copy raw bytes to a fresh backup key and return it. Bytes already
+/// backed up for this document are not copied again (the same unreadable
+/// value met at every start would otherwise fill the storage): the
+/// existing key is returned.
 pub fn backup(
     kv: &dyn KeyValue,
     doc_id: &str,
     raw: &str,
     now_millis: i64,
 ) -> Result<String, KvError> {
+    let mine = format!("{BACKUP_PREFIX}{doc_id}/");
+    for key in backups(kv)? {
+        if key.starts_with(&mine) && kv.get(&key)?.as_deref() == Some(raw) {
+            return Ok(key);
+        }
+    }
     let mut key = format!("{BACKUP_PREFIX}{doc_id}/{now_millis}");
     let mut n = 1;
     while kv.get(&key)?.is_some() {

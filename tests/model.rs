@@ -580,3 +580,32 @@ fn undo_after_another_tabs_change_undoes_only_this_tabs_own_step() {
     );
     assert!(!a.session().can_undo());
 }
+
+#[test]
+fn the_same_unreadable_value_met_at_every_start_is_backed_up_once() {
+    let kv = Rc::new(MemoryKv::default());
+    let id = Document::from_plain_text(DEFAULT_ARTICLE).id().to_owned();
+    // Another document, unreadable, and the one open last: it cannot be
+    // opened, so it stays as it is and is met again at the next start.
+    let other = "0".repeat(64);
+    kv.set(&store::doc_key(&other), "{ broken").unwrap();
+    store::set_current(&*kv, &other).unwrap();
+    for _ in 0..3 {
+        let m = boot(&kv);
+        assert_eq!(m.doc().id(), id, "falls back to the default article");
+        store::set_current(&*kv, &other).unwrap();
+    }
+    let backups = store::backups(&*kv).unwrap();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    assert_eq!(kv.get(&backups[0]).unwrap().as_deref(), Some("{ broken"));
+    assert_eq!(
+        kv.get(&store::doc_key(&other)).unwrap().as_deref(),
+        Some("{ broken"),
+        "never overwritten"
+    );
+    // Different bytes are a different backup.
+    kv.set(&store::doc_key(&other), "{ broken differently")
+        .unwrap();
+    boot(&kv);
+    assert_eq!(store::backups(&*kv).unwrap().len(), 2);
+}
