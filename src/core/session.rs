@@ -224,6 +224,15 @@ pub struct Session {
     lengths: BTreeMap<String, u32>,
 }
 
+/// Whether edits are this user's undoable step.
+#[derive(Clone, Copy)]
+enum Step {
+    /// Yes: recorded in the history.
+    Recorded,
+    /// No: another copy's changes brought in.
+    FromElsewhere,
+}
+
 /// The smallest causal length `>= n` that says `live`: odd for a live
 /// annotation, even for a deleted one.
 fn agree(n: u32, live: bool) -> u32 {
@@ -598,50 +607,41 @@ impl Session {
         self.set.check(&self.doc, a)
     }
 
-    /// Finish an import: all or nothing.
+    /// Finish an import or a sync: all or nothing. An import is this
+    /// user's step and enters the undo history. A sync is not (undo must
+    /// not revert another tab's work): it leaves the history alone, except
+    /// that the steps about annotations it changed are forgotten, since
+    /// they no longer apply.
     fn finish_import(
         &mut self,
         edits: Vec<Edit>,
         errors: Vec<InvalidAnnotation>,
         stats: ImportStats,
         summary: String,
+        step: Step,
     ) -> Result<Change, CoreError> {
         if !errors.is_empty() {
             let undo: Vec<Edit> = edits.iter().rev().map(Edit::inverse).collect();
             apply_edits(&mut self.set, &self.doc, &undo).map_err(CoreError::History)?;
             return Err(CoreError::Invalid(errors));
         }
-        let mut change = self.commit(summary, edits, None);
+        let mut change = match step {
+            Step::Recorded => self.commit(summary, edits, None),
+            Step::FromElsewhere => {
+                let touched_blocks = self.touched(&edits);
+                self.count_lifecycles(&edits);
+                let changed: BTreeSet<String> = edits.iter().map(|e| e.id.clone()).collect();
+                self.history.forget(&changed);
+                Change {
+                    touched_blocks,
+                    focus: None,
+                    summary,
+                    import: None,
+                }
+            }
+        };
         change.import = Some(stats);
         Ok(change)
-    }
-
-    /// Like [`Session::finish_import`], for a sync: the edits are not an
-    /// operation of this user, so they do not enter the undo history (undo
-    /// must not revert another tab's work); instead the history forgets
-    /// the steps about annotations the sync changed, which no longer apply.
-    fn finish_sync(
-        &mut self,
-        edits: Vec<Edit>,
-        errors: Vec<InvalidAnnotation>,
-        stats: ImportStats,
-        summary: String,
-    ) -> Result<Change, CoreError> {
-        if !errors.is_empty() {
-            let undo: Vec<Edit> = edits.iter().rev().map(Edit::inverse).collect();
-            apply_edits(&mut self.set, &self.doc, &undo).map_err(CoreError::History)?;
-            return Err(CoreError::Invalid(errors));
-        }
-        let touched_blocks = self.touched(&edits);
-        self.count_lifecycles(&edits);
-        let changed: BTreeSet<String> = edits.iter().map(|e| e.id.clone()).collect();
-        self.history.forget(&changed);
-        Ok(Change {
-            touched_blocks,
-            focus: None,
-            summary,
-            import: Some(stats),
-        })
     }
 
     fn import_merge(&mut self, incoming: Vec<Annotation>) -> Result<Change, CoreError> {
@@ -659,7 +659,7 @@ impl Session {
                 stats.skipped_duplicates
             ));
         }
-        self.finish_import(edits, errors, stats, summary)
+        self.finish_import(edits, errors, stats, summary, Step::Recorded)
     }
 
     /// Merge `incoming` into the set (union by id, newer `modified` wins,
@@ -801,7 +801,7 @@ impl Session {
             "Merged changes saved elsewhere: {} added, {} updated, {} removed",
             stats.added, stats.updated, stats.removed
         );
-        let change = self.finish_sync(edits, errors, stats, summary)?;
+        let change = self.finish_import(edits, errors, stats, summary, Step::FromElsewhere)?;
         for (id, n) in lengths.into_iter().chain(beaten) {
             if n > self.causal_length(&id) {
                 self.lengths.insert(id, n);
@@ -887,7 +887,7 @@ impl Session {
             "Replaced the annotations: {} added, {} updated, {} removed",
             stats.added, stats.updated, stats.removed
         );
-        self.finish_import(edits, errors, stats, summary)
+        self.finish_import(edits, errors, stats, summary, Step::Recorded)
     }
 
     /// The annotation to focus after `edits` took the set to their final
