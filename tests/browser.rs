@@ -592,7 +592,8 @@ async fn a_selection_starting_outside_the_article_is_clipped_to_it() {
 }
 
 #[wasm_bindgen_test]
-async fn a_long_group_shows_the_first_hundred_then_all() {
+async fn a_long_group_shows_its_first_entries_then_all() {
+    use surligneur::app::sidebar::GROUP_LIMIT;
     let app = fresh().await;
     // 150 one-word person spans, imported.
     let words: Vec<(usize, usize)> = {
@@ -627,11 +628,17 @@ async fn a_long_group_shows_the_first_hundred_then_all() {
         .unchecked_into();
     choose_file(&input, "many.json", file.as_bytes()).await;
     assert_eq!(app.annotations().len(), 150);
-    assert_eq!(app.query_all(".group[data-group=person] .entry").len(), 100);
+    assert_eq!(
+        app.query_all(".group[data-group=person] .entry").len(),
+        GROUP_LIMIT
+    );
     let more = app
         .query(".group[data-group=person] button.more")
         .expect("a Show more button");
-    assert_eq!(more.text_content().unwrap(), "Show 50 more");
+    assert_eq!(
+        more.text_content().unwrap(),
+        format!("Show {} more", 150 - GROUP_LIMIT)
+    );
     click(&more).await;
     assert_eq!(app.query_all(".group[data-group=person] .entry").len(), 150);
     app.unmount().await;

@@ -23,7 +23,7 @@ pub struct Entry {
 }
 
 /// Entries shown per label before "Show all".
-pub const GROUP_LIMIT: usize = 100;
+pub const GROUP_LIMIT: usize = 20;
 
 /// One label's section of the panel.
 #[derive(Clone, Debug, PartialEq, Eq)]
