@@ -764,7 +764,9 @@ impl Session {
         // The same span and label tagged in both copies under two ids: one
         // annotation must remain, the same on both sides. The newer
         // `modified` wins, then the smaller id; the loser is deleted (here)
-        // or marked deleted (there, through its length).
+        // or marked deleted (there, through its length). Only for an
+        // annotation new here: an update of one alive here that would clash
+        // is skipped by the merge, as an import's is.
         let remote_live: BTreeSet<String> = incoming.iter().map(|a| a.id.clone()).collect();
         let mut beaten: Vec<(String, u32)> = Vec::new();
         let mut kept = Vec::with_capacity(incoming.len());
@@ -772,7 +774,9 @@ impl Session {
             let rival = self
                 .set
                 .find_span(a.start, a.end, &a.label)
-                .filter(|o| o.id != a.id && !remote_live.contains(&o.id))
+                .filter(|o| {
+                    o.id != a.id && !remote_live.contains(&o.id) && !self.set.contains(&a.id)
+                })
                 .cloned();
             match rival {
                 Some(o)
