@@ -49,6 +49,15 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# bench/'s node packages: playwright-core drives Debian's chromium for the
+# accessibility check (with axe-core) and the benchmark. Reinstalled only
+# when the lock file changed since the last install (a stamp records it).
+if ! cmp -s bench/package-lock.json bench/node_modules/.surligneur-lock 2>/dev/null; then
+  say "installing bench/ node packages from npm (playwright-core, axe-core, …)"
+  npm ci --prefix bench --no-audit --no-fund --silent
+  cp bench/package-lock.json bench/node_modules/.surligneur-lock
+fi
+
 # Trunk runs offline (see Trunk.toml): the crates must be in the local cache.
 cargo fetch --locked -q
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: native (core, format, store, model: unit + property),
 # browser (wasm-bindgen-test in headless Chromium), then a release build
-# with its size report and a smoke test of the served build.
+# with its size report, a smoke test of the served build and an
+# accessibility check (axe-core) of its main states.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -15,6 +16,9 @@ bash scripts/size-report.sh
 
 step "served release build shows the default article"
 bash scripts/smoke.sh
+
+step "accessibility of the served build (axe-core in chromium)"
+node scripts/a11y.mjs
 
 step "native tests: core, format, store, model"
 cargo test --locked --quiet 2>&1 | tee target/native-tests.log | grep -Ev '^$|^running 0 tests|^test result: ok\. 0 passed; 0 failed'

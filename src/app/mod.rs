@@ -538,7 +538,7 @@ impl Component for App {
 
         html! {
             <div class="app">
-                <header class="toolbar" role="toolbar" aria-label="Surligneur">
+                <header class="toolbar">
                     <strong class="brand">{ "Surligneur" }</strong>
                     <label class="docs">{ "Document " }
                         <select data-action="documents" onchange={on_switch}>
@@ -596,7 +596,7 @@ impl Component for App {
                 if self.paste_open {
                     <div class="dialog" role="dialog" aria-label="Paste an article">
                         <p>{ "Paste an article; its first line becomes the title." }</p>
-                        <textarea ref={self.paste_ref.clone()} data-action="paste-text" rows="10" cols="60" />
+                        <textarea ref={self.paste_ref.clone()} data-action="paste-text" aria-label="Article text" rows="10" cols="60" />
                         <button data-action="paste-open" onclick={on_paste_open}>{ "Open" }</button>
                         <button onclick={link.callback(|_| Msg::TogglePaste)}>{ "Cancel" }</button>
                     </div>
@@ -615,22 +615,24 @@ impl Component for App {
                         on_note={self.callbacks.note.clone()}
                         on_expand={self.callbacks.expand.clone()}
                     />
+                    // Inside <main> so that it belongs to a landmark; it is
+                    // position: fixed, so where it sits in the tree does not
+                    // move it.
+                    if self.picker.is_some() {
+                        <div class="picker" role="group" aria-label="Tag the selection" ref={self.picker_ref.clone()}>
+                            { for self.labels.iter().map(|l| {
+                                let id = l.id.clone();
+                                let onmousedown = Callback::from(|e: MouseEvent| e.prevent_default());
+                                html! {
+                                    <button data-label={l.id.clone()} {onmousedown}
+                                        onclick={link.callback(move |_| Msg::Tag(id.clone()))}>
+                                        <kbd>{ l.key.clone() }</kbd>{ format!(" {}", l.name) }
+                                    </button>
+                                }
+                            }) }
+                        </div>
+                    }
                 </main>
-
-                if self.picker.is_some() {
-                    <div class="picker" role="toolbar" aria-label="Tag the selection" ref={self.picker_ref.clone()}>
-                        { for self.labels.iter().map(|l| {
-                            let id = l.id.clone();
-                            let onmousedown = Callback::from(|e: MouseEvent| e.prevent_default());
-                            html! {
-                                <button data-label={l.id.clone()} {onmousedown}
-                                    onclick={link.callback(move |_| Msg::Tag(id.clone()))}>
-                                    <kbd>{ l.key.clone() }</kbd>{ format!(" {}", l.name) }
-                                </button>
-                            }
-                        }) }
-                    </div>
-                }
             </div>
         }
     }

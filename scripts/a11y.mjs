@@ -1,0 +1,66 @@
+// Accessibility check of the release build: runs axe-core (WCAG 2 A/AA
+// rules and best practices, including colour contrast) in Debian's
+// chromium on each state a journalist meets — the article with overlapping
+// highlights and the side panel, the label picker over a selection, an
+// error in the alert region, the merge-or-replace dialog, the paste dialog.
+// Exits 1 and lists the problems if axe finds any.
+// Usage: node scripts/a11y.mjs   (after `trunk build --release`; uses
+// bench/node_modules, installed by scripts/setup.sh).
+import fs from 'node:fs';
+import { launch, require, select, serveDist, tag } from './lib/page.mjs';
+
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const server = await serveDist();
+const browser = await launch();
+const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+// axe is injected as an init script: the page's CSP forbids inline scripts.
+await context.addInitScript(axeSource);
+const page = await context.newPage();
+await page.goto(server.url);
+await page.waitForSelector('#article h1');
+
+const failures = [];
+async function check(state) {
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const found = result.violations;
+  console.log(`${found.length === 0 ? 'ok  ' : 'FAIL'} ${state}${found.length ? `: ${found.length} problem(s)` : ''}`);
+  for (const v of found) {
+    failures.push(v);
+    console.log(`     ${v.impact} ${v.id}: ${v.help}`);
+    for (const n of v.nodes.slice(0, 3)) console.log(`       at ${n.target.join(' ')}`);
+  }
+}
+
+await tag(page, 'Patrick Starck a annoncé son intention de quitter prochainement son poste', 0, '3');
+await tag(page, 'Patrick Starck', 2, '1');
+await tag(page, 'son poste de président de Cloudwatt', 0, '3');
+await tag(page, 'Cloudwatt', 2, '2');
+await page.keyboard.press('Tab'); // a highlight has focus
+await check('article with overlapping highlights and the side panel');
+
+await select(page, 'Orange');
+await page.waitForSelector('.picker');
+await check('label picker over a selection');
+await page.keyboard.press('Escape');
+
+await page.setInputFiles('input[data-action=import]', { name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{ not json') });
+await page.waitForSelector('[role=alert] :is(p, li, div)');
+await check('an error in the alert region');
+
+const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=export]')]);
+await page.setInputFiles('input[data-action=import]', await download.path());
+await page.waitForSelector('[data-choice=merge]');
+await check('merge-or-replace dialog');
+await page.click('[data-choice=cancel]');
+
+await page.click('[data-action=paste]');
+await page.waitForSelector('.dialog textarea');
+await check('paste dialog');
+
+await browser.close();
+server.close();
+if (failures.length) {
+  console.error(`accessibility: ${failures.length} problem(s) found by axe-core`);
+  process.exit(1);
+}
+console.log('accessibility: no problem found by axe-core');
