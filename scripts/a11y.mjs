@@ -2,7 +2,8 @@
 // rules and best practices, including colour contrast) in Debian's
 // chromium on each state a journalist meets — the article with overlapping
 // highlights and the side panel, the label picker over a selection, an
-// error in the alert region, the merge-or-replace dialog, the paste dialog.
+// error in the alert region, the merge-or-replace dialog, the paste dialog,
+// an article opened from a file.
 // Exits 1 and lists the problems if axe finds any.
 // Usage: node scripts/a11y.mjs   (after `trunk build --release`; uses
 // bench/node_modules, installed by scripts/setup.sh).
@@ -56,6 +57,13 @@ await page.click('[data-choice=cancel]');
 await page.click('[data-action=paste]');
 await page.waitForSelector('.dialog textarea');
 await check('paste dialog');
+
+await page.click('.dialog button:not([data-action])'); // cancel
+await page.setInputFiles('input[data-action=open]', { name: 'report.txt', mimeType: 'text/plain',
+  buffer: Buffer.from('A council report\n\nThe mayor said the budget was balanced.\n') });
+await page.waitForFunction(() => document.querySelector('#article h1')?.textContent === 'A council report');
+await tag(page, 'the budget was balanced', 0, '3');
+await check('an article opened from a file (language unknown)');
 
 await browser.close();
 server.close();

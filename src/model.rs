@@ -180,6 +180,16 @@ impl AppModel {
     pub fn doc(&self) -> &Document {
         self.session.doc()
     }
+    /// The language of the open document's text, as a BCP 47 tag: French
+    /// for the shipped article, unknown ("") for any other (the UI around
+    /// it is English, so screen readers must not guess from the page).
+    pub fn doc_lang(&self) -> &'static str {
+        if self.session.doc().id() == self.default.id() {
+            "fr"
+        } else {
+            ""
+        }
+    }
     /// Render data of every block, shared so unchanged blocks compare equal
     /// by pointer.
     pub fn views(&self) -> &Rc<Vec<Rc<BlockView>>> {

@@ -370,9 +370,19 @@ async fn open_own_article_with_emoji_and_tag_exact_offsets() {
         .query("input[type=file][data-action=open]")
         .unwrap()
         .unchecked_into();
+    assert_eq!(
+        app.article().get_attribute("lang").as_deref(),
+        Some("fr"),
+        "the seed article is French"
+    );
     let text = "Titre 😀 du jour\n\nLe maire 👩‍👩‍👧 de Nîmes a dit 🎉 « bonjour ».\nDeuxième ligne.";
     choose_file(&input, "article.md", text.as_bytes()).await;
     assert_eq!(app.article().text_content().unwrap(), text);
+    assert_eq!(
+        app.article().get_attribute("lang").as_deref(),
+        Some(""),
+        "an opened article's language is unknown"
+    );
     assert_eq!(
         app.query("#article h1").unwrap().text_content().unwrap(),
         "Titre 😀 du jour"

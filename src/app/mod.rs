@@ -603,7 +603,7 @@ impl Component for App {
                 }
 
                 <main class="layout">
-                    <article id="article" ref={self.article.clone()} key={doc.id().to_owned()} lang="fr">
+                    <article id="article" ref={self.article.clone()} key={doc.id().to_owned()} lang={model.doc_lang()}>
                         <ArticleBody views={model.views().clone()} />
                     </article>
                     <Sidebar
