@@ -219,16 +219,8 @@ pub fn annotations(doc: &Document, art: &Article, n: usize, seed: u64) -> Vec<An
             continue;
         }
         let t = Timestamp(1_385_719_200_000 + out.len() as i64);
-        out.push(Annotation {
-            id: format!("ann-{:05}", out.len()),
-            start,
-            end,
-            label: label.to_owned(),
-            quote: doc.slice(start, end).unwrap_or_default().to_owned(),
-            note: String::new(),
-            created: t,
-            modified: t,
-        });
+        let id = format!("ann-{:05}", out.len());
+        out.extend(Annotation::at(doc, id, start, end, label, t));
         spans.push((w0, w1));
     }
     out

@@ -285,15 +285,9 @@ fn seed_file(annotations: &[(usize, usize, &str, &str)]) -> String {
     let labels = surligneur::core::LabelSet::default();
     let anns: Vec<surligneur::core::Annotation> = annotations
         .iter()
-        .map(|&(start, end, label, id)| surligneur::core::Annotation {
-            id: id.into(),
-            start,
-            end,
-            label: label.into(),
-            quote: doc.slice(start, end).unwrap().into(),
-            note: String::new(),
-            created: surligneur::core::Timestamp::from_millis(1_700_000_000_000),
-            modified: surligneur::core::Timestamp::from_millis(1_700_000_000_000),
+        .map(|&(start, end, label, id)| {
+            let t = surligneur::core::Timestamp::from_millis(1_700_000_000_000);
+            surligneur::core::Annotation::at(&doc, id, start, end, label, t).unwrap()
         })
         .collect();
     v1::to_json(&doc, &labels, anns.iter())

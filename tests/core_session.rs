@@ -287,14 +287,8 @@ fn ann(
     modified: i64,
 ) -> Annotation {
     Annotation {
-        id: id.into(),
-        start,
-        end,
-        label: label.into(),
-        quote: d.slice(start, end).unwrap().into(),
-        note: String::new(),
         created: Timestamp(0),
-        modified: Timestamp(modified),
+        ..Annotation::at(d, id, start, end, label, Timestamp(modified)).unwrap()
     }
 }
 

@@ -147,14 +147,9 @@ fn build(doc: &Document, labels: &LabelSet, raw: Vec<RawAnn>) -> Vec<Annotation>
             continue;
         }
         out.push(Annotation {
-            id,
-            start,
-            end,
-            label,
-            quote: doc.slice(start, end).unwrap().to_owned(),
             note,
             created: Timestamp(created),
-            modified: Timestamp(modified),
+            ..Annotation::at(doc, id, start, end, label, Timestamp(modified)).unwrap()
         });
     }
     out

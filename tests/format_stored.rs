@@ -18,14 +18,9 @@ fn doc() -> Document {
 
 fn starck(d: &Document) -> Annotation {
     Annotation {
-        id: "a".into(),
-        start: 0,
-        end: 14,
-        label: "person".into(),
-        quote: d.slice(0, 14).unwrap().into(),
         note: "« 😀 »".into(),
         created: Timestamp(1),
-        modified: Timestamp(2),
+        ..Annotation::at(d, "a", 0, 14, "person", Timestamp(2)).unwrap()
     }
 }
 

@@ -15,16 +15,7 @@ fn t0() -> Timestamp {
 }
 
 fn ann(doc: &Document, id: &str, start: usize, end: usize, label: &str) -> Annotation {
-    Annotation {
-        id: id.into(),
-        start,
-        end,
-        label: label.into(),
-        quote: doc.slice(start, end).unwrap().into(),
-        note: String::new(),
-        created: t0(),
-        modified: t0(),
-    }
+    Annotation::at(doc, id, start, end, label, t0()).unwrap()
 }
 
 /// The seed article with three annotations. Written in document order:

@@ -172,14 +172,8 @@ fn file_with(ids: &[(&str, &str, &str, i64)]) -> Vec<u8> {
         .map(|&(id, needle, label, modified)| {
             let (start, end) = find(DEFAULT_ARTICLE, needle);
             Annotation {
-                id: id.into(),
-                start,
-                end,
-                label: label.into(),
-                quote: needle.into(),
-                note: String::new(),
                 created: t(0),
-                modified: t(modified),
+                ..Annotation::at(&doc, id, start, end, label, t(modified)).unwrap()
             }
         })
         .collect();
@@ -324,16 +318,7 @@ fn a_stored_file_that_parses_but_cannot_load_is_backed_up_first() {
     // Valid v1, but the only span lies in the blank line between two blocks,
     // which no block can show: the session refuses it.
     let b0 = doc.blocks()[0];
-    let a = Annotation {
-        id: "gap".into(),
-        start: b0.end,
-        end: b0.end + 2,
-        label: "person".into(),
-        quote: doc.slice(b0.end, b0.end + 2).unwrap().into(),
-        note: String::new(),
-        created: t(0),
-        modified: t(0),
-    };
+    let a = Annotation::at(&doc, "gap", b0.end, b0.end + 2, "person", t(0)).unwrap();
     let raw = v1::to_json_compact(&doc, &LabelSet::default(), [&a]);
     kv.set(&store::doc_key(doc.id()), &raw).unwrap();
     let mut m = boot(&kv);
@@ -437,14 +422,8 @@ fn a_value_stored_by_the_older_version_is_migrated_and_its_old_copy_kept() {
     let doc = Document::from_plain_text(DEFAULT_ARTICLE);
     let (start, end) = find(DEFAULT_ARTICLE, "Patrick Starck");
     let a = Annotation {
-        id: "old".into(),
-        start,
-        end,
-        label: "person".into(),
-        quote: "Patrick Starck".into(),
         note: "saved by version 1".into(),
-        created: t(0),
-        modified: t(0),
+        ..Annotation::at(&doc, "old", start, end, "person", t(0)).unwrap()
     };
     // What the previous Surligneur stored: a bare v1 file.
     let old = v1::to_json_compact(&doc, &LabelSet::default(), [&a]);

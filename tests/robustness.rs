@@ -274,16 +274,7 @@ async fn a_thousand_random_operations_keep_dom_core_and_storage_in_step() {
 /// A valid file for the seed article with one annotation, as JSON.
 fn seed_file_value() -> serde_json::Value {
     let doc = Document::from_plain_text(include_str!("../www/default-article.txt"));
-    let a = Annotation {
-        id: "imp".into(),
-        start: 0,
-        end: 14,
-        label: "person".into(),
-        quote: "Patrick Starck".into(),
-        note: String::new(),
-        created: Timestamp::from_millis(0),
-        modified: Timestamp::from_millis(0),
-    };
+    let a = Annotation::at(&doc, "imp", 0, 14, "person", Timestamp::from_millis(0)).unwrap();
     serde_json::from_str(&v1::to_json(&doc, &LabelSet::default(), [&a])).unwrap()
 }
 

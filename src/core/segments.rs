@@ -111,16 +111,7 @@ mod tests {
     use crate::core::Timestamp;
 
     fn ann(d: &Document, id: &str, start: usize, end: usize, label: &str) -> Annotation {
-        Annotation {
-            id: id.into(),
-            start,
-            end,
-            label: label.into(),
-            quote: d.slice(start, end).unwrap_or("").into(),
-            note: String::new(),
-            created: Timestamp(0),
-            modified: Timestamp(0),
-        }
+        Annotation::at(d, id, start, end, label, Timestamp(0)).expect("inside the text")
     }
 
     fn seg(start: usize, end: usize, ids: &[&str]) -> Segment {

@@ -485,20 +485,8 @@ impl Session {
         if !self.labels.contains(&label) {
             return Err(SpanError::UnknownLabel(label).into());
         }
-        let quote = self
-            .doc
-            .slice(start, end)
+        let a = Annotation::at(&self.doc, id.clone(), start, end, label, now)
             .ok_or(CoreError::OutOfRange { start, end, len })?;
-        let a = Annotation {
-            id: id.clone(),
-            start,
-            end,
-            label,
-            quote: quote.to_owned(),
-            note: String::new(),
-            created: now,
-            modified: now,
-        };
         let summary = format!(
             "Tagged {} as {}",
             quoted(&a.quote),

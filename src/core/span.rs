@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::document::Document;
 use super::time::Timestamp;
 
 /// One kind of tag. The label set is data so that it can grow later; the
@@ -87,6 +88,30 @@ pub struct Annotation {
 }
 
 impl Annotation {
+    /// A new annotation of `[start, end)` in `doc`: its quote is the text
+    /// there, its note empty, made and modified at `now`. `None` if the
+    /// range is reversed or outside the text. No other check (label, block,
+    /// duplicates): the annotation set does those when it is inserted.
+    pub fn at(
+        doc: &Document,
+        id: impl Into<String>,
+        start: usize,
+        end: usize,
+        label: impl Into<String>,
+        now: Timestamp,
+    ) -> Option<Annotation> {
+        Some(Annotation {
+            id: id.into(),
+            start,
+            end,
+            label: label.into(),
+            quote: doc.slice(start, end)?.to_owned(),
+            note: String::new(),
+            created: now,
+            modified: now,
+        })
+    }
+
     /// Document order: by start, longer (enclosing) spans first, then id.
     pub fn order_key(&self) -> (usize, std::cmp::Reverse<usize>, &str) {
         (self.start, std::cmp::Reverse(self.end), &self.id)

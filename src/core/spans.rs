@@ -486,17 +486,13 @@ mod tests {
         Document::from_plain_text("Alice Smith\n\nworks at\nAcme Inc\n\n\nThe end.")
     }
 
+    /// Also outside the text (with an empty quote), for the refusals.
     fn ann(d: &Document, id: &str, start: usize, end: usize, label: &str) -> Annotation {
-        Annotation {
-            id: id.into(),
+        Annotation::at(d, id, start, end, label, Timestamp(0)).unwrap_or_else(|| Annotation {
             start,
             end,
-            label: label.into(),
-            quote: d.slice(start, end).unwrap_or("").into(),
-            note: String::new(),
-            created: Timestamp(0),
-            modified: Timestamp(0),
-        }
+            ..Annotation::at(d, id, 0, 0, label, Timestamp(0)).expect("an empty range")
+        })
     }
 
     #[test]
