@@ -179,7 +179,8 @@ pub fn save<'a>(
 ) -> Result<String, KvError> {
     let annotations: Vec<&Annotation> = annotations.into_iter().collect();
     let count = annotations.len();
-    let json = stored::to_json(doc, labels, annotations, lengths);
+    let json = stored::to_json(doc, labels, annotations, lengths)
+        .map_err(|e| KvError::Other(e.to_string()))?;
     kv.set(&doc_key(doc.id()), &json)?;
     let mut index = read_index(kv)?;
     index.insert(

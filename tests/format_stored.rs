@@ -27,12 +27,9 @@ fn starck(d: &Document) -> Annotation {
 fn stored_value() -> Value {
     let d = doc();
     let lengths = BTreeMap::from([("gone".to_owned(), 2), ("a".to_owned(), 3)]);
-    serde_json::from_str(&stored::to_json(
-        &d,
-        &LabelSet::default(),
-        [&starck(&d)],
-        &lengths,
-    ))
+    serde_json::from_str(
+        &stored::to_json(&d, &LabelSet::default(), [&starck(&d)], &lengths).unwrap(),
+    )
     .unwrap()
 }
 
@@ -47,7 +44,7 @@ fn unreadable(v: &Value) -> String {
 fn the_stored_form_round_trips_with_its_lengths() {
     let d = doc();
     let lengths = BTreeMap::from([("gone".to_owned(), 2), ("a".to_owned(), 3)]);
-    let json = stored::to_json(&d, &LabelSet::default(), [&starck(&d)], &lengths);
+    let json = stored::to_json(&d, &LabelSet::default(), [&starck(&d)], &lengths).unwrap();
     assert!(
         json.starts_with(r#"{"format":"surligneur-store","version":2,"#),
         "{json}"
@@ -63,7 +60,8 @@ fn the_stored_form_round_trips_with_its_lengths() {
         &s.file.labels,
         &s.file.annotations,
         &s.lengths,
-    );
+    )
+    .unwrap();
     assert_eq!(again, json);
 }
 
@@ -107,38 +105,98 @@ fn newer_versions_are_recognised_in_both_layouts() {
 
 #[test]
 fn broken_stored_values_are_refused_with_a_reason() {
+    let edited = |f: &dyn Fn(&mut Value)| {
+        let mut v = stored_value();
+        f(&mut v);
+        v
+    };
     let cases: Vec<(Value, &str)> = vec![
         (
-            json!({"format": "surligneur-store", "version": 0, "lengths": {}, "file": {}}),
+            json!({"format": "surligneur-store", "version": 0}),
             "version",
         ),
         (
-            json!({"format": "surligneur-store", "version": "2", "lengths": {}, "file": {}}),
+            json!({"format": "surligneur-store", "version": "2"}),
             "version",
         ),
         (
-            json!({"format": "surligneur-store", "version": 2, "lengths": {}}),
-            "file",
+            edited(&|v| {
+                v.as_object_mut()
+                    .unwrap()
+                    .remove("document")
+                    .map(drop)
+                    .unwrap()
+            }),
+            "document",
         ),
         (
-            json!({"format": "surligneur-store", "version": 2, "file": stored_value()["file"]}),
+            edited(&|v| {
+                v.as_object_mut()
+                    .unwrap()
+                    .remove("lengths")
+                    .map(drop)
+                    .unwrap()
+            }),
             "lengths",
         ),
+        (edited(&|v| v["lengths"] = json!([])), "lengths"),
+        (edited(&|v| v["lengths"] = json!({"x": -1})), "lengths.x"),
+        (edited(&|v| v["lengths"] = json!({"x": 1.5})), "lengths.x"),
         (
-            json!({"format": "surligneur-store", "version": 2, "lengths": [], "file": stored_value()["file"]}),
-            "lengths",
+            edited(&|v| v["lengths"] = json!({"x": 5_000_000_000u64})),
+            "lengths.x",
         ),
         (
-            json!({"format": "surligneur-store", "version": 2, "lengths": {"x": -1}, "file": stored_value()["file"]}),
-            "\"x\"",
+            edited(&|v| v["lengths"] = json!({"x": 2_000_000_000u64})),
+            "\"x\" is too large",
+        ),
+        (edited(&|v| v["extra"] = json!(1)), "extra"),
+        (
+            edited(&|v| v["document"]["text"] = json!("Another text")),
+            "document id",
         ),
         (
-            json!({"format": "surligneur-store", "version": 2, "lengths": {"x": 1.5}, "file": stored_value()["file"]}),
-            "\"x\"",
+            edited(&|v| v["labels"][0]["color"] = json!("red")),
+            "labels[0].color",
         ),
         (
-            json!({"format": "surligneur-store", "version": 2, "lengths": {"x": 4_000_000_000u64}, "file": stored_value()["file"]}),
-            "\"x\"",
+            edited(&|v| v["annotations"][0][1] = json!(-3)),
+            "annotations[0][1]",
+        ),
+        (
+            edited(&|v| v["annotations"][0][2] = json!(1_000_000)),
+            "annotations[0] is outside the text",
+        ),
+        (
+            edited(&|v| v["annotations"][0][2] = json!(0)),
+            "annotations[0] is empty",
+        ),
+        (
+            edited(&|v| v["annotations"][0][3] = json!("villain")),
+            "annotations[0] has an unknown label",
+        ),
+        (
+            edited(&|v| v["annotations"][0][6] = json!(i64::MAX)),
+            "annotations[0] has a date",
+        ),
+        (
+            edited(&|v| v["annotations"][0] = json!(["a", 0, 14])),
+            "annotations[0]",
+        ),
+        (
+            edited(&|v| {
+                let first = v["annotations"][0].clone();
+                v["annotations"].as_array_mut().unwrap().push(first);
+            }),
+            "annotations[1] has an empty or repeated id",
+        ),
+        (
+            edited(&|v| {
+                let mut twin = v["annotations"][0].clone();
+                twin[0] = json!("b");
+                v["annotations"].as_array_mut().unwrap().push(twin);
+            }),
+            "annotations[1] repeats the span",
         ),
         (
             json!({"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation"}),
@@ -152,14 +210,6 @@ fn broken_stored_values_are_refused_with_a_reason() {
             "{why:?} should mention {needle:?} for {v}"
         );
     }
-    // The file inside is validated as an import is, with its path.
-    let mut v = stored_value();
-    v["file"]["annotations"][0]["quote"] = json!("Patrick Stark");
-    let why = unreadable(&v);
-    assert!(
-        why.contains("annotations[0]") && why.contains("quote"),
-        "{why}"
-    );
     // Not JSON at all.
     for raw in ["{ garbage", "", "\u{0}"] {
         assert!(
@@ -167,4 +217,34 @@ fn broken_stored_values_are_refused_with_a_reason() {
             "{raw:?}"
         );
     }
+}
+
+#[test]
+fn the_stored_form_does_not_repeat_quotes_and_is_much_smaller_than_an_export() {
+    let d = doc();
+    let anns: Vec<Annotation> = (0..40)
+        .map(|i| {
+            Annotation::at(
+                &d,
+                format!("{i:036}"),
+                2 * i,
+                2 * i + 1,
+                "person",
+                Timestamp(i as i64),
+            )
+            .unwrap()
+        })
+        .filter(|a| !a.quote.trim().is_empty())
+        .collect();
+    let stored = stored::to_json(&d, &LabelSet::default(), &anns, &BTreeMap::new()).unwrap();
+    let export = v1::to_json_compact(&d, &LabelSet::default(), &anns);
+    let per_annotation = |json: &str| (json.len() - d.text().len()) / anns.len();
+    assert!(
+        per_annotation(&stored) * 2 < per_annotation(&export),
+        "stored {} vs export {} bytes per annotation",
+        per_annotation(&stored),
+        per_annotation(&export)
+    );
+    assert!(!stored.contains("\"quote\""));
+    assert_eq!(stored::parse(&stored).unwrap().file.annotations, anns);
 }

@@ -19,6 +19,14 @@ impl Timestamp {
         Timestamp(ms)
     }
 
+    /// `ms` as a timestamp, if it can be written as RFC 3339 (years 0000
+    /// to 9999), like every timestamp [`Timestamp::parse`] accepts.
+    pub fn checked(ms: i64) -> Option<Self> {
+        let t = Timestamp(ms);
+        t.to_datetime()?;
+        Some(t)
+    }
+
     /// Milliseconds since 1970-01-01T00:00:00Z.
     pub fn millis(self) -> i64 {
         self.0

@@ -622,11 +622,15 @@ fn timestamp(s: &str, path: String) -> Result<Timestamp, FormatError> {
         })
 }
 
-fn validate(raw: RawFile<'_>) -> Result<V1File, FormatError> {
-    // Labels.
+/// Check label definitions given as `(id, color, key)`: ids non-empty and
+/// unique, colours `#rrggbb`, keys one character and unique. Returns the
+/// index of each id. Shared with the stored form.
+pub(crate) fn check_labels<'a>(
+    labels: impl Iterator<Item = (&'a str, &'a str, &'a str)>,
+) -> Result<HashMap<&'a str, usize>, FormatError> {
     let mut label_ids: HashMap<&str, usize> = HashMap::new();
     let mut keys: HashMap<&str, usize> = HashMap::new();
-    for (i, l) in raw.labels.iter().enumerate() {
+    for (i, (id, color, key)) in labels.enumerate() {
         let e = |field: &str, kind| Err(FormatError::new(format!("labels[{i}].{field}"), kind));
         let dup = |field: &str, value: &str, first: usize| {
             e(
@@ -638,34 +642,39 @@ fn validate(raw: RawFile<'_>) -> Result<V1File, FormatError> {
                 },
             )
         };
-        if l.id.is_empty() {
+        if id.is_empty() {
             return e("id", ErrorKind::EmptyId);
         }
-        if let Some(&first) = label_ids.get(l.id) {
-            return dup("id", l.id, first);
+        if let Some(&first) = label_ids.get(id) {
+            return dup("id", id, first);
         }
-        label_ids.insert(l.id, i);
-        if !is_hex_colour(l.color) {
+        label_ids.insert(id, i);
+        if !is_hex_colour(color) {
             return e(
                 "color",
                 ErrorKind::BadColor {
-                    found: l.color.to_owned(),
+                    found: color.to_owned(),
                 },
             );
         }
-        if l.key.chars().count() != 1 {
+        if key.chars().count() != 1 {
             return e(
                 "key",
                 ErrorKind::BadKey {
-                    found: l.key.to_owned(),
+                    found: key.to_owned(),
                 },
             );
         }
-        if let Some(&first) = keys.get(l.key) {
-            return dup("key", l.key, first);
+        if let Some(&first) = keys.get(key) {
+            return dup("key", key, first);
         }
-        keys.insert(l.key, i);
+        keys.insert(key, i);
     }
+    Ok(label_ids)
+}
+
+fn validate(raw: RawFile<'_>) -> Result<V1File, FormatError> {
+    let label_ids = check_labels(raw.labels.iter().map(|l| (l.id, l.color, l.key)))?;
     // Document.
     if raw.document.text.contains('\r') {
         return Err(FormatError::new("document.text", ErrorKind::CarriageReturn));
