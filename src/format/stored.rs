@@ -40,7 +40,6 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::v1::{self, V1File};
@@ -79,99 +78,80 @@ pub enum StoredError {
     Unreadable(String),
 }
 
-/// One annotation as stored: id, start, end, label, note, created and
-/// modified in milliseconds.
-type Row<S> = (S, usize, usize, S, S, i64, i64);
-
-#[derive(Serialize)]
-struct Out<'a> {
-    format: &'static str,
-    version: u64,
-    lengths: &'a BTreeMap<String, u32>,
-    document: DocFields<&'a str>,
-    labels: &'a [LabelDef],
-    annotations: Vec<Row<&'a str>>,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DocFields<S> {
-    id: S,
-    title: S,
-    text: S,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct In {
-    #[allow(dead_code)] // checked by `Head` first
-    format: Value,
-    #[allow(dead_code)]
-    version: Value,
-    lengths: BTreeMap<String, u32>,
-    document: DocFields<String>,
-    labels: Vec<LabelDef>,
-    annotations: Vec<Row<String>>,
-}
-
-/// Just enough to tell which form and version a value is.
-#[derive(Deserialize)]
-struct Head {
-    format: Option<Value>,
-    version: Option<Value>,
-}
-
 /// The stored form of a document: compact JSON, annotations in document
-/// order. (Serialising strings, integers and maps of them cannot fail; the
-/// error is passed on rather than ever writing something empty.)
+/// order. Written by hand (strings escaped by serde_json): a derived
+/// serialiser for this one shape cost several kilobytes of wasm. Errors
+/// cannot happen in practice (escaping a string does not fail); one is
+/// passed on rather than ever writing something incomplete.
 pub fn to_json<'a>(
     doc: &Document,
     labels: &LabelSet,
     annotations: impl IntoIterator<Item = &'a Annotation>,
     lengths: &BTreeMap<String, u32>,
 ) -> Result<String, serde_json::Error> {
+    use std::fmt::Write;
+    let q = |s: &str| serde_json::to_string(s);
     let mut annotations: Vec<&Annotation> = annotations.into_iter().collect();
     annotations.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-    let out = Out {
-        format: FORMAT,
-        version: VERSION,
-        lengths,
-        document: DocFields {
-            id: doc.id(),
-            title: doc.title(),
-            text: doc.text(),
-        },
-        labels: &labels.0,
-        annotations: annotations
-            .into_iter()
-            .map(|a| {
-                (
-                    a.id.as_str(),
-                    a.start,
-                    a.end,
-                    a.label.as_str(),
-                    a.note.as_str(),
-                    a.created.millis(),
-                    a.modified.millis(),
-                )
-            })
-            .collect(),
-    };
-    serde_json::to_string(&out)
+    let mut out = String::with_capacity(doc.text().len() + 96 * annotations.len() + 512);
+    // Writing to a String cannot fail.
+    let _ = write!(
+        out,
+        r#"{{"format":"{FORMAT}","version":{VERSION},"lengths":{{"#
+    );
+    for (i, (id, n)) in lengths.iter().enumerate() {
+        let _ = write!(out, "{}{}:{n}", if i == 0 { "" } else { "," }, q(id)?);
+    }
+    let _ = write!(
+        out,
+        r#"}},"document":{{"id":{},"title":{},"text":{}}},"labels":["#,
+        q(doc.id())?,
+        q(doc.title())?,
+        q(doc.text())?
+    );
+    for (i, l) in labels.iter().enumerate() {
+        let _ = write!(
+            out,
+            r#"{}{{"id":{},"name":{},"color":{},"key":{}}}"#,
+            if i == 0 { "" } else { "," },
+            q(&l.id)?,
+            q(&l.name)?,
+            q(&l.color)?,
+            q(&l.key)?
+        );
+    }
+    out.push_str(r#"],"annotations":["#);
+    for (i, a) in annotations.iter().enumerate() {
+        let _ = write!(
+            out,
+            "{}[{},{},{},{},{},{},{}]",
+            if i == 0 { "" } else { "," },
+            q(&a.id)?,
+            a.start,
+            a.end,
+            q(&a.label)?,
+            q(&a.note)?,
+            a.created.millis(),
+            a.modified.millis()
+        );
+    }
+    out.push_str("]}");
+    Ok(out)
 }
 
 /// Read a stored value of any version this build knows. Never panics.
 pub fn parse(raw: &str) -> Result<Stored, StoredError> {
-    let head = serde_json::from_str::<Head>(raw).ok();
-    let is_current = head
-        .as_ref()
-        .and_then(|h| h.format.as_ref())
-        .and_then(Value::as_str)
-        == Some(FORMAT);
-    if !is_current {
+    let Ok(value) = serde_json::from_str::<Value>(raw) else {
+        // The v1 reader explains broken JSON best (line, column, path).
+        return Err(v1::parse_str(raw).err().map_or_else(
+            || StoredError::Unreadable("it is not JSON".to_owned()),
+            from_v1_error,
+        ));
+    };
+    if value.get("format").and_then(Value::as_str) != Some(FORMAT) {
         // Version 1 (a bare v1 file), or not ours at all: the v1 reader
         // says which, and why in plain words.
-        return match v1::parse_str(raw) {
+        return match v1::from_value(&value) {
             Ok(file) => Ok(Stored {
                 file,
                 lengths: BTreeMap::new(),
@@ -180,11 +160,7 @@ pub fn parse(raw: &str) -> Result<Stored, StoredError> {
             Err(e) => Err(from_v1_error(e)),
         };
     }
-    match head
-        .and_then(|h| h.version)
-        .as_ref()
-        .and_then(Value::as_u64)
-    {
+    match value.get("version").and_then(Value::as_u64) {
         Some(VERSION) => {}
         Some(found) if found > VERSION => return Err(StoredError::Newer { found }),
         _ => {
@@ -193,77 +169,166 @@ pub fn parse(raw: &str) -> Result<Stored, StoredError> {
             ))
         }
     }
-    let stored: In = serde_json::from_str(raw).map_err(|plain| {
-        // The path is tracked only to explain a failure.
-        let mut de = serde_json::Deserializer::from_str(raw);
-        match serde_path_to_error::deserialize::<_, In>(&mut de) {
-            Err(e) => {
-                StoredError::Unreadable(format!("it is damaged at {}: {}", e.path(), e.inner()))
-            }
-            Ok(_) => StoredError::Unreadable(format!("it is damaged: {plain}")),
-        }
-    })?;
-    validate(stored)
+    validate(&value).map_err(StoredError::Unreadable)
 }
 
-fn validate(stored: In) -> Result<Stored, StoredError> {
-    let bad = |at: String, why: &str| Err(StoredError::Unreadable(format!("{at} {why}")));
-    let labels = v1::check_labels(
-        stored
-            .labels
+/// `v`'s fields, which must be exactly `names`.
+fn fields<'v, const N: usize>(
+    v: Option<&'v Value>,
+    at: &str,
+    names: [&str; N],
+) -> Result<[&'v Value; N], String> {
+    let Some(Value::Object(map)) = v else {
+        return Err(format!("{at} is missing or not an object"));
+    };
+    if let Some(k) = map.keys().find(|k| !names.contains(&k.as_str())) {
+        return Err(format!("{at} has an unknown field {k:?}"));
+    }
+    let mut out = [&Value::Null; N];
+    for (slot, name) in out.iter_mut().zip(names) {
+        *slot = map
+            .get(name)
+            .ok_or_else(|| format!("{at} has no {name:?}"))?;
+    }
+    Ok(out)
+}
+
+fn text(v: &Value, at: impl Fn() -> String) -> Result<&str, String> {
+    v.as_str().ok_or_else(|| format!("{} is not text", at()))
+}
+
+fn whole<T: TryFrom<i64> + TryFrom<u64>>(v: &Value, at: impl Fn() -> String) -> Result<T, String> {
+    let n = match v {
+        Value::Number(n) => n
+            .as_u64()
+            .and_then(|n| T::try_from(n).ok())
+            .or_else(|| n.as_i64().and_then(|n| T::try_from(n).ok())),
+        _ => None,
+    };
+    n.ok_or_else(|| format!("{} is not a whole number in range", at()))
+}
+
+fn validate(value: &Value) -> Result<Stored, String> {
+    let [_, _, lengths, doc, labels, rows] = fields(
+        Some(value),
+        "the stored value",
+        [
+            "format",
+            "version",
+            "lengths",
+            "document",
+            "labels",
+            "annotations",
+        ],
+    )?;
+    let Value::Object(lengths) = lengths else {
+        return Err("lengths is not an object".to_owned());
+    };
+    let lengths = lengths
+        .iter()
+        .map(|(id, n)| {
+            let n: u32 = whole(n, || format!("lengths.{id}"))?;
+            if n > MAX_LENGTH {
+                return Err(format!("the length of {id:?} is too large"));
+            }
+            Ok((id.clone(), n))
+        })
+        .collect::<Result<BTreeMap<String, u32>, String>>()?;
+    let [id, title, body] = fields(Some(doc), "document", ["id", "title", "text"])?;
+    let (id, title, body) = (
+        text(id, || "document.id".into())?,
+        text(title, || "document.title".into())?,
+        text(body, || "document.text".into())?,
+    );
+    if body.contains('\r') {
+        return Err("the text has carriage returns".to_owned());
+    }
+    let document = Document::new(title, body);
+    if document.id() != id {
+        return Err("the document id does not match its text".to_owned());
+    }
+    let Value::Array(labels) = labels else {
+        return Err("labels is not a list".to_owned());
+    };
+    let labels = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let at = format!("labels[{i}]");
+            let [id, name, color, key] = fields(Some(l), &at, ["id", "name", "color", "key"])?;
+            let t = |v, f: &str| text(v, || format!("{at}.{f}")).map(str::to_owned);
+            Ok(LabelDef {
+                id: t(id, "id")?,
+                name: t(name, "name")?,
+                color: t(color, "color")?,
+                key: t(key, "key")?,
+            })
+        })
+        .collect::<Result<Vec<LabelDef>, String>>()?;
+    let known = v1::check_labels(
+        labels
             .iter()
             .map(|l| (l.id.as_str(), l.color.as_str(), l.key.as_str())),
     )
-    .map_err(|e| StoredError::Unreadable(e.to_string()))?;
-    for (id, &n) in &stored.lengths {
-        if n > MAX_LENGTH {
-            return bad(format!("the length of {id:?}"), "is too large");
-        }
-    }
-    let DocFields { id, title, text } = stored.document;
-    if text.contains('\r') {
-        return bad("the text".into(), "has carriage returns");
-    }
-    let document = Document::new(&title, &text);
-    if document.id() != id {
-        return bad("the document id".into(), "does not match its text");
-    }
-    let mut ids = HashSet::with_capacity(stored.annotations.len());
-    let mut spans = HashSet::with_capacity(stored.annotations.len());
-    let mut annotations = Vec::with_capacity(stored.annotations.len());
-    for (i, (id, start, end, label, note, created, modified)) in
-        stored.annotations.into_iter().enumerate()
-    {
+    .map_err(|e| e.to_string())?;
+    let Value::Array(rows) = rows else {
+        return Err("annotations is not a list".to_owned());
+    };
+    let mut ids = HashSet::with_capacity(rows.len());
+    let mut spans = HashSet::with_capacity(rows.len());
+    let mut annotations = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
         let at = format!("annotations[{i}]");
-        let (Some(created), Some(modified)) =
-            (Timestamp::checked(created), Timestamp::checked(modified))
+        let Some([id, start, end, label, note, created, modified]) = row
+            .as_array()
+            .and_then(|r| <&[Value; 7]>::try_from(r.as_slice()).ok())
         else {
-            return bad(at, "has a date outside the years 0000 to 9999");
+            return Err(format!("{at} is not a list of 7 values"));
         };
-        if id.is_empty() || !ids.insert(id.clone()) {
-            return bad(at, "has an empty or repeated id");
+        let at = at.as_str();
+        let cell = |k: usize| move || format!("{at}[{k}]");
+        let (id, label, note) = (
+            text(id, cell(0))?,
+            text(label, cell(3))?,
+            text(note, cell(4))?,
+        );
+        let (start, end): (usize, usize) = (whole(start, cell(1))?, whole(end, cell(2))?);
+        let (Some(created), Some(modified)) = (
+            Timestamp::checked(whole(created, cell(5))?),
+            Timestamp::checked(whole(modified, cell(6))?),
+        ) else {
+            return Err(format!("{at} has a date outside the years 0000 to 9999"));
+        };
+        if id.is_empty() || !ids.insert(id) {
+            return Err(format!("{at} has an empty or repeated id"));
         }
-        if !labels.contains_key(label.as_str()) {
-            return bad(at, "has an unknown label");
+        if !known.contains_key(label) {
+            return Err(format!("{at} has an unknown label"));
         }
-        if !spans.insert((start, end, label.clone())) {
-            return bad(at, "repeats the span and label of another annotation");
+        if !spans.insert((start, end, label)) {
+            return Err(format!(
+                "{at} repeats the span and label of another annotation"
+            ));
         }
         let Some(a) = Annotation::at(&document, id, start, end, label, modified) else {
-            return bad(at, "is outside the text");
+            return Err(format!("{at} is outside the text"));
         };
         if start >= end || document.blocks_overlapping(start, end).is_empty() {
-            return bad(at, "is empty or outside the paragraphs");
+            return Err(format!("{at} is empty or outside the paragraphs"));
         }
-        annotations.push(Annotation { note, created, ..a });
+        annotations.push(Annotation {
+            note: note.to_owned(),
+            created,
+            ..a
+        });
     }
     Ok(Stored {
         file: V1File {
             document,
-            labels: LabelSet(stored.labels),
+            labels: LabelSet(labels),
             annotations,
         },
-        lengths: stored.lengths,
+        lengths,
         version: VERSION,
     })
 }
