@@ -44,12 +44,16 @@ fn main() {
         bench(&format!("{name}: parse + validate v1"), runs, || {
             v1::parse_str(&compact).map(|f| f.annotations.len())
         });
-        bench(&format!("{name}: write the stored form (save)"), runs, || {
-            stored::to_json(&doc, &labels, anns.iter(), &lengths).map(|s| s.len())
-        });
-        bench(&format!("{name}: read the stored form (start)"), runs, || {
-            stored::parse(&kept).map(|s| s.file.annotations.len())
-        });
+        bench(
+            &format!("{name}: write the stored form (save)"),
+            runs,
+            || stored::to_json(&doc, &labels, anns.iter(), &lengths).map(|s| s.len()),
+        );
+        bench(
+            &format!("{name}: read the stored form (start)"),
+            runs,
+            || stored::parse(&kept).map(|s| s.file.annotations.len()),
+        );
         let session =
             Session::with_annotations(doc.clone(), labels.clone(), anns.clone()).expect("valid");
         bench(

@@ -252,13 +252,20 @@ fn export_name_and_content() {
     assert_eq!(slug("  «  »  "), "document");
 }
 
-#[test]
-fn two_tabs_saving_in_turn_never_erase_each_other() {
+/// Two tabs over one storage: A tagged "Orange" as `a_id`, B "Thalès" as
+/// `b_id`, neither saved yet.
+fn two_tabs(a_id: &str, b_id: &str) -> (Rc<MemoryKv>, AppModel, AppModel) {
     let kv = Rc::new(MemoryKv::default());
     let mut a = boot(&kv);
     let mut b = boot(&kv);
-    add(&mut a, "Orange", "organisation", "from-a");
-    add(&mut b, "Thalès", "organisation", "from-b");
+    add(&mut a, "Orange", "organisation", a_id);
+    add(&mut b, "Thalès", "organisation", b_id);
+    (kv, a, b)
+}
+
+#[test]
+fn two_tabs_saving_in_turn_never_erase_each_other() {
+    let (kv, mut a, mut b) = two_tabs("from-a", "from-b");
     a.save_now(t(100));
     b.save_now(t(100)); // B never saw A's save event: it merges before writing.
     let stored =
@@ -535,11 +542,7 @@ fn a_deletion_in_one_tab_is_not_undone_by_the_other_tabs_save() {
 
 #[test]
 fn undo_after_another_tabs_change_undoes_only_this_tabs_own_step() {
-    let kv = Rc::new(MemoryKv::default());
-    let mut a = boot(&kv);
-    let mut b = boot(&kv);
-    add(&mut a, "Orange", "organisation", "mine");
-    add(&mut b, "Thalès", "organisation", "theirs");
+    let (kv, mut a, mut b) = two_tabs("mine", "theirs");
     b.save_now(t(100));
     let key = store::doc_key(a.doc().id());
     let raw = kv.get(&key).unwrap();
