@@ -647,3 +647,29 @@ async fn a_long_group_shows_its_first_entries_then_all() {
     assert_eq!(app.query_all(".group[data-group=person] .entry").len(), 150);
     app.unmount().await;
 }
+
+#[wasm_bindgen_test]
+async fn an_edit_is_saved_by_itself_shortly_after_without_leaving_the_page() {
+    use surligneur::app::SAVE_DELAY_MS;
+    let app = fresh().await;
+    let key = format!(
+        "surligneur/doc/{}",
+        surligneur::core::Document::from_plain_text(SEED).id()
+    );
+    app.select_text("Orange", 0).await;
+    press("2").await;
+    let stored = || storage().get_item(&key).unwrap().unwrap_or_default();
+    let count =
+        || surligneur::format::stored::parse(&stored()).map_or(0, |s| s.file.annotations.len());
+    assert_eq!(count(), 0, "not at once: saves are debounced");
+    let status = || app.query(".save-state").unwrap().text_content().unwrap();
+    assert_eq!(status(), "Saving…");
+    // The countdown starts after the render; well under a second in all.
+    sleep(SAVE_DELAY_MS as i32 + 150).await;
+    yew::scheduler::flush().await;
+    assert_eq!(count(), 1);
+    let saved = surligneur::format::stored::parse(&stored()).expect("a stored value");
+    assert_eq!(saved.file.annotations[0].quote, "Orange");
+    assert_eq!(status(), "Saved in this browser");
+    app.unmount().await;
+}
