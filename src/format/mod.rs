@@ -1,6 +1,6 @@
 //! File formats. `v1` is the export (for people and other tools);
-//! `stored` is what the app keeps in the browser's storage (a v1 file plus
-//! what merging tabs needs).
+//! `stored` is what the app keeps in the browser's storage (compact, with
+//! what merging tabs needs) and reads every stored version.
 
 pub mod stored;
 pub mod v1;

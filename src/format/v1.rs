@@ -1,5 +1,6 @@
-//! Format v1: the export, and the unit of storage. One self-contained file
-//! per document:
+//! Format v1: the export, for people and other tools (the app's own storage
+//! has a compact form, `format::stored`). One self-contained file per
+//! document:
 //!
 //! ```json
 //! {
@@ -27,8 +28,8 @@
 //! * Dates are RFC 3339 (`2013-11-29T10:00:00.000Z`, or with an offset such
 //!   as `+01:00`); they are written back in UTC with milliseconds.
 //! * Unknown fields are refused, not ignored: a typo in a hand-edited file
-//!   (`"colour"`) must not silently lose data, and a file is the unit of
-//!   storage, so nothing may be dropped on a round trip.
+//!   (`"colour"`) must not silently lose data, and an export imported back
+//!   must lose nothing on the round trip.
 //! * Whole numbers may be written `3` or `3.0` (JSON does not distinguish
 //!   them); they are written back as `3`.
 //!
