@@ -322,7 +322,7 @@ impl AppModel {
     }
 
     /// Write the current document to storage now. A stored value this tab
-    /// has not seen is reconciled first (see [`AppModel::reconcile_stored`]),
+    /// has not seen is reconciled first (see `reconcile_stored`),
     /// so the last writer never erases another tab's work and nothing
     /// unreadable is overwritten. Failures keep the work in memory and say
     /// so once; success after a failure says so too.
