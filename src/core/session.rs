@@ -650,6 +650,19 @@ impl Session {
         self.finish_import(edits, errors, stats, summary, Step::Recorded)
     }
 
+    /// Remove annotation `id`, recording the edit; false if there is none.
+    fn remove_recorded(&mut self, id: &str, edits: &mut Vec<Edit>) -> bool {
+        let Some(old) = self.set.remove(id) else {
+            return false;
+        };
+        edits.push(Edit {
+            id: id.to_owned(),
+            before: Some(old),
+            after: None,
+        });
+        true
+    }
+
     /// Merge `incoming` into the set (union by id, newer `modified` wins,
     /// same span and label under another id skipped), recording edits,
     /// refusals and counts.
@@ -720,9 +733,9 @@ impl Session {
             let n = lengths.entry(a.id.clone()).or_insert(1);
             *n = agree(*n, true);
         }
-        let live: BTreeSet<&str> = incoming.iter().map(|a| a.id.as_str()).collect();
+        let remote_live: BTreeSet<String> = incoming.iter().map(|a| a.id.clone()).collect();
         for (id, n) in lengths.iter_mut() {
-            if !live.contains(id.as_str()) {
+            if !remote_live.contains(id) {
                 *n = agree(*n, false);
             }
         }
@@ -731,15 +744,9 @@ impl Session {
         let mut edits = Vec::new();
         let mut stats = ImportStats::default();
         for (id, &n) in &lengths {
-            if n % 2 == 0 && !live.contains(id.as_str()) && n > self.causal_length(id) {
-                if let Some(old) = self.set.remove(id) {
-                    stats.removed += 1;
-                    edits.push(Edit {
-                        id: id.clone(),
-                        before: Some(old),
-                        after: None,
-                    });
-                }
+            // Even: deleted there (and so not among its live annotations).
+            if n % 2 == 0 && n > self.causal_length(id) && self.remove_recorded(id, &mut edits) {
+                stats.removed += 1;
             }
         }
         // Live annotations: content merges when both sides have it; one
@@ -755,7 +762,6 @@ impl Session {
         // or marked deleted (there, through its length). Only for an
         // annotation new here: an update of one alive here that would clash
         // is skipped by the merge, as an import's is.
-        let remote_live: BTreeSet<String> = incoming.iter().map(|a| a.id.clone()).collect();
         let mut beaten: Vec<(String, u32)> = Vec::new();
         let mut kept = Vec::with_capacity(incoming.len());
         for a in incoming {
@@ -774,13 +780,8 @@ impl Session {
                     beaten.push((a.id.clone(), remote_length(&a).saturating_add(1)));
                 }
                 Some(o) => {
-                    if let Some(old) = self.set.remove(&o.id) {
+                    if self.remove_recorded(&o.id, &mut edits) {
                         stats.removed += 1;
-                        edits.push(Edit {
-                            id: o.id.clone(),
-                            before: Some(old),
-                            after: None,
-                        });
                     }
                     kept.push(a);
                 }
@@ -842,13 +843,8 @@ impl Session {
                     } else {
                         stats.removed += 1;
                     }
-                    if let Some(old) = self.set.remove(&cur.id) {
+                    if self.remove_recorded(&cur.id, &mut edits) {
                         taken_out.insert(cur.id.clone());
-                        edits.push(Edit {
-                            id: cur.id.clone(),
-                            before: Some(old),
-                            after: None,
-                        });
                     }
                 }
             }
