@@ -299,17 +299,11 @@ impl AppModel {
         Ok(Some(change))
     }
 
+    /// Something must be saved: an edit, or a document just opened from a
+    /// file or migrated, which needs a first save.
     fn mark_dirty(&mut self) {
         // Failing stays failing (and blocked stays blocked) until a save
         // succeeds.
-        if self.save == SaveState::Saved {
-            self.save = SaveState::Pending;
-        }
-        self.rev += 1;
-    }
-
-    /// A document just opened from a file: it needs a first save.
-    fn mark_new_unsaved(&mut self) {
         if self.save == SaveState::Saved {
             self.save = SaveState::Pending;
         }
@@ -410,6 +404,7 @@ impl AppModel {
         if !merged {
             let key = store::backup(&*self.kv, &doc_id, &stored, now.millis())?;
             self.alert_with_backup(
+                AlertKind::Error,
                 "A stored copy of this document could not be merged with yours. It was kept as a backup you can download; nothing was deleted.".to_owned(),
                 key,
             );
@@ -418,9 +413,9 @@ impl AppModel {
         Ok(true)
     }
 
-    /// An error alert that offers the download of a backup key.
-    fn alert_with_backup(&mut self, text: String, backup_key: String) {
-        let id = self.alert(AlertKind::Error, text);
+    /// An alert that offers the download of a backup key.
+    fn alert_with_backup(&mut self, kind: AlertKind, text: String, backup_key: String) {
+        let id = self.alert(kind, text);
         if let Some(a) = self.alerts.iter_mut().find(|a| a.id == id) {
             a.backup_key = Some(backup_key);
         }
@@ -470,6 +465,7 @@ impl AppModel {
                         match store::backup(&*self.kv, doc_id, &raw, now.millis()) {
                             Ok(key) => {
                                 self.alert_with_backup(
+                                    AlertKind::Error,
                                     format!("Saved annotations could not be restored ({e}). The stored copy was kept as a backup you can download; nothing was deleted."),
                                     key,
                                 );
@@ -500,6 +496,7 @@ impl AppModel {
                     self.synced = Some(raw); // backed up: may be written over
                 }
                 self.alert_with_backup(
+                    AlertKind::Error,
                     format!("Saved annotations could not be read ({reason}). The stored copy was kept as a backup you can download; nothing was deleted."),
                     backup_key,
                 );
@@ -532,11 +529,8 @@ impl AppModel {
         match store::backup(&*self.kv, &doc_id, &raw, now.millis()) {
             Ok(key) => {
                 let text = format!("Your saved annotations were upgraded from storage version {from} to {}. The previous copy was kept as a backup you can download.", stored::VERSION);
-                let id = self.alert(AlertKind::Notice, text);
-                if let Some(a) = self.alerts.iter_mut().find(|a| a.id == id) {
-                    a.backup_key = Some(key);
-                }
-                self.mark_new_unsaved();
+                self.alert_with_backup(AlertKind::Notice, text, key);
+                self.mark_dirty();
                 self.save_now(now);
             }
             Err(e) => {
@@ -633,7 +627,7 @@ impl AppModel {
         if !self.open_stored(&id, now) {
             self.install(Session::new(doc, LabelSet::default()));
             // Saved by the shell's debounce, not inside the open itself.
-            self.mark_new_unsaved();
+            self.mark_dirty();
         }
         let title = self.doc().title().to_owned();
         self.alert(AlertKind::Notice, format!("Opened “{title}”."));
@@ -677,7 +671,7 @@ impl AppModel {
                 match Session::with_annotations(document, labels, annotations) {
                     Ok(s) => {
                         self.install(s);
-                        self.mark_new_unsaved();
+                        self.mark_dirty();
                         self.alert(
                             AlertKind::Notice,
                             format!("Imported “{}” with {n} annotations.", self.doc().title()),
