@@ -159,7 +159,8 @@ impl History {
     }
 
     /// Take the entry to undo; hand it back with [`History::undone`] once
-    /// its edits are reverted (or [`History::restore_undo`] to put it back).
+    /// its edits are reverted. An entry whose edits no longer apply is not
+    /// handed back: it is dropped.
     pub fn take_undo(&mut self) -> Option<Entry> {
         self.undo.pop_back()
     }
@@ -169,13 +170,8 @@ impl History {
         self.redo.push(entry);
     }
 
-    /// Undoing `entry` failed: put it back.
-    pub fn restore_undo(&mut self, entry: Entry) {
-        self.undo.push_back(entry);
-    }
-
     /// Take the entry to redo; hand it back with [`History::redone`] once
-    /// its edits are reapplied (or [`History::restore_redo`] to put it back).
+    /// its edits are reapplied (or drop it, as for undo).
     pub fn take_redo(&mut self) -> Option<Entry> {
         self.redo.pop()
     }
@@ -183,11 +179,6 @@ impl History {
     /// `entry` was redone: it becomes the next undo (redo stack kept).
     pub fn redone(&mut self, entry: Entry) {
         self.push_undo(entry);
-    }
-
-    /// Redoing `entry` failed: put it back.
-    pub fn restore_redo(&mut self, entry: Entry) {
-        self.redo.push(entry);
     }
 
     /// Whether there is something to undo.
