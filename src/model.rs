@@ -389,6 +389,7 @@ impl AppModel {
                 .try_apply(Action::Sync {
                     annotations: s.file.annotations,
                     lengths: s.lengths,
+                    labels: s.file.labels,
                 })
                 .is_ok(),
             Err(e @ StoredError::Newer { .. }) => {
@@ -759,6 +760,7 @@ impl AppModel {
         self.apply(Action::Sync {
             annotations: s.file.annotations,
             lengths: s.lengths,
+            labels: s.file.labels,
         });
         self.refresh_docs();
     }

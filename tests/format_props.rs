@@ -106,6 +106,7 @@ fn labels_strategy() -> impl Strategy<Value = LabelSet> {
                     name,
                     color: if upper { color.to_uppercase() } else { color },
                     key: key.to_string(),
+                    look: surligneur::core::span::Look::default_for(""),
                 }
             })
             .collect();

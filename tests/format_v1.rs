@@ -4,6 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use serde_json::{json, Value};
+use surligneur::core::span::Look;
 use surligneur::core::{Annotation, Document, LabelDef, LabelSet, Timestamp};
 use surligneur::format::v1::{self, ErrorKind, FormatError};
 
@@ -108,6 +109,7 @@ fn writer_output_is_pinned() {
         name: "Person".into(),
         color: "#e69f00".into(),
         key: "1".into(),
+        look: Look::Fill,
     }]);
     let mut a = ann(&doc, "x", 10, 16, "person");
     a.note = "dit \"oui\"".into();
@@ -263,6 +265,7 @@ fn every_error_kind_has_a_test() {
             ErrorKind::EmptyId => "empty_id",
             ErrorKind::BadColor { .. } => "bad_color",
             ErrorKind::BadKey { .. } => "bad_key",
+            ErrorKind::BadLook { .. } => "bad_look",
             ErrorKind::DocumentIdMismatch => "document_id_mismatch",
             ErrorKind::CarriageReturn => "carriage_return",
             ErrorKind::BadTimestamp { .. } => "bad_timestamp",
@@ -834,16 +837,35 @@ fn bad_color() {
 
 #[test]
 fn bad_key() {
-    for key in ["", "12", "e\u{301}"] {
+    for key in ["12", "e\u{301}"] {
         check(
             expect_err(&with("labels/0/key", json!(key))),
             "labels[0].key",
             |k| matches!(k, ErrorKind::BadKey { .. }),
-            "should be exactly one character.",
+            "should be one character (or empty for no key).",
         );
     }
+    // No key: the label works from the picker only.
+    let keyless = parse_value(&with("labels/0/key", json!(""))).unwrap();
+    assert_eq!(keyless.labels.0[0].key, "");
     assert!(parse_value(&with("labels/0/key", json!("é"))).is_ok());
     assert!(parse_value(&with("labels/0/key", json!("😀"))).is_ok());
+}
+
+#[test]
+fn bad_look() {
+    check(
+        expect_err(&with("labels/0/look", json!("bold"))),
+        "labels[0].look",
+        |k| matches!(k, ErrorKind::BadLook { .. }),
+        "should be \"fill\" or \"underline\".",
+    );
+    // Absent: claims are underlined, the rest filled.
+    let f = parse_value(&valid()).unwrap();
+    let looks: Vec<Look> = f.labels.iter().map(|l| l.look).collect();
+    assert_eq!(looks, [Look::Fill, Look::Fill, Look::Underline]);
+    let f = parse_value(&with("labels/0/look", json!("underline"))).unwrap();
+    assert_eq!(f.labels.0[0].look, Look::Underline);
 }
 
 #[test]

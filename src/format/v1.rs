@@ -54,6 +54,7 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::{Number, Value};
 
+use crate::core::span::Look;
 use crate::core::{Annotation, Document, LabelDef, LabelSet, Timestamp};
 
 pub use error::{ErrorKind, FormatError};
@@ -217,6 +218,8 @@ struct RawLabel<'a> {
     name: &'a str,
     color: &'a str,
     key: &'a str,
+    #[serde(default, borrow)]
+    look: Option<&'a str>,
 }
 
 #[derive(Deserialize)]
@@ -658,13 +661,17 @@ pub(crate) fn check_labels<'a>(
                 },
             );
         }
-        if key.chars().count() != 1 {
+        // No key (""): the label works from the picker only.
+        if key.chars().count() > 1 {
             return e(
                 "key",
                 ErrorKind::BadKey {
                     found: key.to_owned(),
                 },
             );
+        }
+        if key.is_empty() {
+            continue;
         }
         if let Some(&first) = keys.get(key) {
             return dup("key", key, first);
@@ -676,6 +683,20 @@ pub(crate) fn check_labels<'a>(
 
 fn validate(raw: RawFile<'_>) -> Result<V1File, FormatError> {
     let label_ids = check_labels(raw.labels.iter().map(|l| (l.id, l.color, l.key)))?;
+    let mut looks = Vec::with_capacity(raw.labels.len());
+    for (i, l) in raw.labels.iter().enumerate() {
+        looks.push(match l.look {
+            None => Look::default_for(l.id),
+            Some(s) => Look::parse(s).ok_or_else(|| {
+                FormatError::new(
+                    format!("labels[{i}].look"),
+                    ErrorKind::BadLook {
+                        found: s.to_owned(),
+                    },
+                )
+            })?,
+        });
+    }
     // Document.
     if raw.document.text.contains('\r') {
         return Err(FormatError::new("document.text", ErrorKind::CarriageReturn));
@@ -764,11 +785,13 @@ fn validate(raw: RawFile<'_>) -> Result<V1File, FormatError> {
     let labels = raw
         .labels
         .iter()
-        .map(|l| LabelDef {
+        .zip(looks)
+        .map(|(l, look)| LabelDef {
             id: l.id.to_owned(),
             name: l.name.to_owned(),
             color: l.color.to_owned(),
             key: l.key.to_owned(),
+            look,
         })
         .collect();
     Ok(V1File {
