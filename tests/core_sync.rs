@@ -106,6 +106,7 @@ fn a_replace_import_counts_removals_and_an_updated_annotation_stays_alive() {
     updated.note = "changed".into();
     updated.modified = Timestamp(5);
     s.apply(Action::Import {
+        labels: None,
         annotations: vec![updated],
         mode: surligneur::core::ImportMode::Replace,
     })

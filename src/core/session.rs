@@ -71,6 +71,10 @@ pub enum Action {
         annotations: Vec<Annotation>,
         /// Merge with or replace the current ones.
         mode: ImportMode,
+        /// The file's labels, if it has its own: those this document lacks
+        /// are added in the same step (a label both have keeps this
+        /// document's definition; [`LabelSet::union`] names them).
+        labels: Option<LabelSet>,
     },
     /// Bring in another copy of this document's state (another tab's
     /// save): annotations plus their causal lengths (see
@@ -536,10 +540,23 @@ impl Session {
             Action::Delete { id } => self.delete(&id),
             Action::Relabel { id, label, now } => self.relabel(&id, label, now),
             Action::EditNote { id, note, now } => self.edit_note(&id, note, now),
-            Action::Import { annotations, mode } => match mode {
-                ImportMode::Merge => self.import_merge(annotations),
-                ImportMode::Replace => self.import_replace(annotations),
-            },
+            Action::Import {
+                annotations,
+                mode,
+                labels,
+            } => {
+                let labels = self.unite_labels(labels.as_ref());
+                let r = match mode {
+                    ImportMode::Merge => self.import_merge(annotations, labels.clone()),
+                    ImportMode::Replace => self.import_replace(annotations, labels.clone()),
+                };
+                if r.is_err() {
+                    if let Some(Edit::Labels { before, .. }) = labels.first() {
+                        self.labels = before.clone();
+                    }
+                }
+                r
+            }
             Action::Sync {
                 annotations,
                 lengths,
@@ -719,8 +736,28 @@ impl Session {
         Ok(change)
     }
 
-    fn import_merge(&mut self, incoming: Vec<Annotation>) -> Result<Change, CoreError> {
-        let mut edits = Vec::new();
+    /// Add the labels of `other` that this document lacks, now, returning
+    /// the edit (to begin the step's edits), if any.
+    fn unite_labels(&mut self, other: Option<&LabelSet>) -> Vec<Edit> {
+        let Some(other) = other else {
+            return Vec::new();
+        };
+        let (union, _) = self.labels.union(other);
+        if union == self.labels {
+            return Vec::new();
+        }
+        let before = std::mem::replace(&mut self.labels, union.clone());
+        vec![Edit::Labels {
+            before,
+            after: union,
+        }]
+    }
+
+    fn import_merge(
+        &mut self,
+        incoming: Vec<Annotation>,
+        mut edits: Vec<Edit>,
+    ) -> Result<Change, CoreError> {
         let mut errors = Vec::new();
         let mut stats = ImportStats::default();
         self.merge_into(incoming, &mut edits, &mut errors, &mut stats);
@@ -891,7 +928,11 @@ impl Session {
         Ok(change)
     }
 
-    fn import_replace(&mut self, incoming: Vec<Annotation>) -> Result<Change, CoreError> {
+    fn import_replace(
+        &mut self,
+        incoming: Vec<Annotation>,
+        label_edits: Vec<Edit>,
+    ) -> Result<Change, CoreError> {
         let mut errors = Vec::new();
         let mut wanted: BTreeMap<String, Annotation> = BTreeMap::new();
         for (index, a) in incoming.iter().enumerate() {
@@ -918,7 +959,7 @@ impl Session {
         }
         // Only the differences become edits: first every removal (so that
         // no exact-span clash can occur), then every insertion.
-        let mut edits = Vec::new();
+        let mut edits = label_edits;
         let mut stats = ImportStats::default();
         let mut taken_out: BTreeSet<String> = BTreeSet::new();
         for cur in self.set.to_vec() {

@@ -329,6 +329,7 @@ fn validate(value: &Value) -> Result<Stored, String> {
             document,
             labels: LabelSet(labels),
             annotations,
+            filled_in: Vec::new(),
         },
         lengths,
         version: VERSION,
