@@ -127,7 +127,8 @@ fn writer_output_is_pinned() {
       "id": "person",
       "name": "Person",
       "color": "#e69f00",
-      "key": "1"
+      "key": "1",
+      "look": "fill"
     }
   ],
   "annotations": [

@@ -197,6 +197,7 @@ struct LabelOut<'a> {
     name: &'a str,
     color: &'a str,
     key: &'a str,
+    look: &'static str,
 }
 
 #[derive(Serialize)]
@@ -232,6 +233,7 @@ fn file_out<'a>(
                 name: &l.name,
                 color: &l.color,
                 key: &l.key,
+                look: l.look.as_str(),
             })
             .collect(),
         annotations: sorted
