@@ -4,6 +4,7 @@
 //! document text exactly as stored, half-open `[start, end)`. UTF-16 (the
 //! DOM's unit) appears only in [`offsets`].
 
+pub mod anchor;
 pub mod document;
 pub mod history;
 pub mod offsets;
