@@ -97,6 +97,7 @@ fn one_line(s: &str) -> String {
 pub fn export_ann(s: &Snapshot) -> String {
     let mut out = String::new();
     let mut notes = String::new();
+    let mut note_count = 0;
     for (i, a) in s.sorted().into_iter().enumerate() {
         let n = i + 1;
         let frags = fragments(s.doc, a);
@@ -116,8 +117,9 @@ pub fn export_ann(s: &Snapshot) -> String {
             one_line(&texts.join(" "))
         ));
         if !a.note.is_empty() {
+            note_count += 1;
             notes.push_str(&format!(
-                "#{n}\tAnnotatorNotes T{n}\t{}\n",
+                "#{note_count}\tAnnotatorNotes T{n}\t{}\n",
                 one_line(&a.note)
             ));
         }
