@@ -233,8 +233,9 @@ pub fn import(bytes: &[u8], _current: Option<&Document>) -> Result<Plan, Interop
             _ => {}
         }
     }
+    let whole = !docs.is_empty();
     for (i, line) in text.lines().enumerate() {
-        if !docs.is_empty() {
+        if whole {
             break;
         }
         if line.trim().is_empty() {
