@@ -250,3 +250,50 @@ fn bad_ann_and_zip_files_are_refused_with_the_line() {
     let e = brat::import(&zip::write(&[("a.txt", b"Orange"), ("a.ann", b"T1\tclaim 0 9\tOrange\n")]), None).unwrap_err();
     assert_eq!(e.to_string(), "brat standoff, a.ann line 1: offsets 0..9 are outside the text (6 characters)");
 }
+
+mod random {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                Just("a"), Just("Bé"), Just(" "), Just("\n"), Just("\n\n"), Just("\u{a0}"),
+                Just("’"), Just("😀"), Just("e\u{301}"), Just("  \n"),
+            ],
+            1..40,
+        )
+        .prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        /// Any span whose ends are not line breaks comes back from the zip
+        /// and from the .ann alone with its offsets, label and note.
+        #[test]
+        fn brat_round_trips_random_spans(t in text(), picks in prop::collection::vec((any::<prop::sample::Index>(), any::<prop::sample::Index>(), 0usize..3, "[a-z\n\t =]{0,5}"), 0..8)) {
+            let doc = Document::new("t", &t);
+            let n = doc.len_chars();
+            let chars: Vec<char> = doc.text().chars().collect();
+            let labels_ = ["person", "organisation", "claim"];
+            let mut anns = Vec::new();
+            for (k, (a, b, l, note)) in picks.iter().enumerate() {
+                let (s, e) = { let (x, y) = (a.index(n), b.index(n) + 1); (x.min(y), x.max(y)) };
+                if s >= e || chars[s] == '\n' || chars[e - 1] == '\n' { continue; }
+                let mut an = Annotation::at(&doc, format!("a{k}"), s, e, labels_[*l], Timestamp(0)).unwrap();
+                an.note = note.clone();
+                anns.push(an);
+            }
+            let labels = LabelSet::default();
+            let s = snap(&doc, &labels, &anns);
+            let Plan::Documents { docs, .. } = brat::import(&brat::export(&s), None).map_err(|e| TestCaseError::fail(e.to_string()))? else {
+                return Err(TestCaseError::fail("not documents"));
+            };
+            prop_assert_eq!(&docs[0].1, doc.text());
+            same_spans(&docs[0].2, &anns, true);
+            let Plan::Onto { annotations, .. } = brat::import(brat::export_ann(&s).as_bytes(), Some(&doc)).map_err(|e| TestCaseError::fail(e.to_string()))? else {
+                return Err(TestCaseError::fail("not onto"));
+            };
+            same_spans(&annotations, &anns, true);
+        }
+    }
+}

@@ -132,3 +132,34 @@ fn malformed_rows_are_refused_with_their_path() {
     let e = hypothesis::import(b"{\"rows\": [", Some(&doc)).unwrap_err();
     assert!(e.to_string().contains("stops in the middle"), "{e}");
 }
+
+#[test]
+fn sniff_recognises_each_format_by_content_not_name() {
+    use surligneur::core::LabelSet;
+    use surligneur::format::v1;
+    let doc = doc();
+    let v1 = v1::to_json(&doc, &LabelSet::default(), []);
+    let cases: Vec<(&str, Vec<u8>, Format)> = vec![
+        ("a.json", v1.into_bytes(), Format::Surligneur),
+        ("a.json", br#"{"format": "surligneur-store", "version": 2}"#.to_vec(), Format::Surligneur),
+        ("a.txt", br#"{"rows": [], "total": 0}"#.to_vec(), Format::Hypothesis),
+        ("a.csv", br#"{"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation"}"#.to_vec(), Format::W3c),
+        ("a.json", br#"[{"type": "Annotation", "target": {"selector": []}}]"#.to_vec(), Format::W3c),
+        ("a.json", br#"{"type": "AnnotationCollection""#.to_vec(), Format::W3c),
+        ("a.json", br#"{"kind": "other""#.to_vec(), Format::Unknown),
+        ("a.json", b"{\"@context\": \"http://www.w3.org/ns/anno.jsonld\", \"type\": ".to_vec(), Format::W3c),
+        ("a.json", b"{\"text\": \"a\"}\n{\"text\": \"b\"}\n".to_vec(), Format::Jsonl),
+        ("a.json", b"{\"text\": \"a\", \"label\": []}".to_vec(), Format::Jsonl),
+        ("a.txt", b"\xef\xbb\xbfid,label,start,end,quote\r\n".to_vec(), Format::Csv),
+        ("a.txt", b"label;start;end\n".to_vec(), Format::Csv),
+        ("a.txt", b"T1\tperson 0 3\tabc\n".to_vec(), Format::Brat),
+        ("a.zip", b"PK\x05\x06".to_vec(), Format::Brat),
+        ("a.ann", b"".to_vec(), Format::Brat),
+        ("a.txt", b"Just an article.\n".to_vec(), Format::Unknown),
+        ("a.json", b"[1, 2]".to_vec(), Format::Unknown),
+        ("a.bin", b"\xff\xfe\x00".to_vec(), Format::Unknown),
+    ];
+    for (name, bytes, want) in cases {
+        assert_eq!(sniff(name, &bytes), want, "{name}: {}", String::from_utf8_lossy(&bytes));
+    }
+}

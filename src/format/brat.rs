@@ -16,6 +16,9 @@
 //! * Notes are `AnnotatorNotes` comment lines, made single-line (line
 //!   breaks and tabs become spaces).
 //! * Annotation ids and dates have no place in brat and are not written.
+//! * A span that starts or ends with a line break loses it (a fragment
+//!   cannot hold one); Surligneur's own spans never do (selections are
+//!   trimmed).
 //!
 //! Import takes the zip (each `NAME.ann` with its `NAME.txt` opens as a
 //! document; a zip with only `.ann` files goes onto the current text) or a

@@ -430,7 +430,9 @@ fn sniff_json(text: &str) -> Format {
                         Format::Surligneur
                     } else if text.contains("\"rows\"") {
                         Format::Hypothesis
-                    } else if text.contains("w3.org/ns/anno") || text.contains("\"selector\"") {
+                    } else if text.contains("w3.org/ns/anno")
+                        || text.contains("\"selector\"")
+                        || text.contains("\"Annotation") {
                         Format::W3c
                     } else {
                         Format::Unknown
