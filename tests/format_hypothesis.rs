@@ -163,3 +163,14 @@ fn sniff_recognises_each_format_by_content_not_name() {
         assert_eq!(sniff(name, &bytes), want, "{name}: {}", String::from_utf8_lossy(&bytes));
     }
 }
+
+#[test]
+fn large_files_are_sniffed_by_their_head() {
+    let pad = "x".repeat(1_100_000);
+    let big = |head: &str, tail: &str| format!("{head}{pad}{tail}").into_bytes();
+    assert_eq!(sniff("a", &big(r#"{"total": 3, "rows": [{"note": ""#, r#""}]}"#)), Format::Hypothesis);
+    assert_eq!(sniff("a", &big(r#"{"@context": "http://www.w3.org/ns/anno.jsonld", "label": ""#, r#""}"#)), Format::W3c);
+    assert_eq!(sniff("a", &big(r#"{"format": "surligneur", "document": {"text": ""#, r#""}}"#)), Format::Surligneur);
+    assert_eq!(sniff("a", &big(r#"{"text": ""#, "\"}\n{\"text\": \"b\"}\n")), Format::Jsonl);
+    assert_eq!(sniff("a", &big(r#"{"other": ""#, r#""}"#)), Format::Unknown);
+}

@@ -106,7 +106,7 @@ fn plain_doccano_lines_entities_and_crlf_are_read() {
 fn malformed_lines_are_refused_with_the_line_and_path() {
     let ok = r#"{"text": "Orange 😀 et SFR", "label": [[0, 6, "ORG"]]}"#;
     let cases = [
-        (format!("{ok}\n{{\"text\": \"x\", \"label\": [[0, 9, \"ORG\"]]}}"), "JSONL (doccano), line 2, label[0]: offsets 0..9 are outside the text (1 characters)"),
+        (format!("{ok}\n{{\"text\": \"x\", \"label\": [[0, 9, \"ORG\"]]}}"), "JSONL (doccano), line 2, label[0]: offsets 0..9 are outside the text (1 character)"),
         (format!("{ok}\n{{\"text\": \"Orange\", \"label\": [[4, 2, \"ORG\"]]}}"), "line 2, label[0]: the offsets 4..2 are empty or reversed"),
         (format!("{ok}\n{{\"text\": \"Orange\", \"label\": [[0, 2]]}}"), "line 2, label[0]: not [start, end, label]"),
         (format!("{ok}\n{{\"text\": \"Orange\", \"label\": [[-1, 2, \"X\"]]}}"), "line 2, label[0][0]: not a whole number"),

@@ -546,3 +546,21 @@ fn a_quote_laid_out_differently_is_accepted_for_anchoring() {
     let (got, _) = onto(w3c::import(a.to_string().as_bytes(), Some(&doc)).unwrap());
     assert_eq!(got.len(), 1);
 }
+
+#[test]
+fn a_large_export_is_sniffed_by_its_head_and_read_back() {
+    let para = "Orange 😀 et SFR\u{a0}restent, dit l’opérateur.\n\n";
+    let text = para.repeat(6_000);
+    let doc = Document::new("big", &text);
+    let per = para.chars().count();
+    let anns: Vec<Annotation> = (0..3_000)
+        .map(|i| Annotation::at(&doc, format!("a{i}"), i * per * 2, i * per * 2 + 6, "organisation", Timestamp(0)).unwrap())
+        .collect();
+    let labels = LabelSet::default();
+    let bytes = w3c::export(&snapshot(&doc, &labels, &anns));
+    assert!(bytes.len() > 1024 * 1024, "{}", bytes.len());
+    assert_eq!(sniff("big.jsonld", &bytes), Format::W3c);
+    let (got, _) = onto(w3c::import(&bytes, Some(&doc)).unwrap());
+    assert_eq!(got.len(), 3_000);
+    assert_eq!((got[2_999].start, got[2_999].quote.as_deref()), (Some(2_999 * per * 2), Some("Orange")));
+}

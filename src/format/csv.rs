@@ -19,7 +19,7 @@
 
 use std::collections::HashMap;
 
-use super::interop::{quoted, text_input, Foreign, Format, InteropError, Plan, Snapshot};
+use super::interop::{characters, quoted, text_input, Foreign, Format, InteropError, Plan, Snapshot};
 use crate::core::{Annotation, Document, Timestamp};
 
 const F: Format = Format::Csv;
@@ -282,7 +282,7 @@ pub fn import(bytes: &[u8], current: Option<&Document>) -> Result<Plan, InteropE
         }
         if end > len {
             return Err(err(format!(
-                "offsets {start}..{end} are outside the text ({len} characters)"
+                "offsets {start}..{end} are outside the text ({})", characters(len)
             )));
         }
         let at = doc.slice(start, end).unwrap_or("");

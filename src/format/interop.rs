@@ -323,6 +323,15 @@ pub(crate) fn join(path: &str, key: &str) -> String {
     }
 }
 
+/// `1 character`, `98 characters`.
+pub(crate) fn characters(n: usize) -> String {
+    if n == 1 {
+        "1 character".to_owned()
+    } else {
+        format!("{n} characters")
+    }
+}
+
 /// A short quotation of `s` for a message: at most 40 characters, in
 /// double quotes, control characters escaped.
 pub(crate) fn quoted(s: &str) -> String {
@@ -409,8 +418,43 @@ pub fn sniff(name: &str, bytes: &[u8]) -> Format {
     Format::Unknown
 }
 
+/// Inputs above this size are sniffed by their head only.
+const SNIFF_PARSE_LIMIT: usize = 1024 * 1024;
+
+/// A large JSON input by the first of its telling keys in the first
+/// 64 KB (each format puts them early): parsing 20 MB to choose a reader
+/// would cost as much as reading it.
+fn sniff_json_head(text: &str) -> Format {
+    let mut end = text.len().min(64 * 1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = text.get(..end).unwrap_or("");
+    let at = |needles: &[&str]| needles.iter().filter_map(|n| head.find(n)).min();
+    let candidates = [
+        (at(&["\"surligneur"]), Format::Surligneur),
+        (at(&["\"rows\"", "\"export_date\""]), Format::Hypothesis),
+        (at(&["w3.org/ns/anno", "\"Annotation", "\"selector\""]), Format::W3c),
+    ];
+    if let Some((_, f)) = candidates
+        .iter()
+        .filter_map(|(p, f)| p.map(|p| (p, *f)))
+        .min_by_key(|(p, _)| *p)
+    {
+        return f;
+    }
+    let first = text.lines().next().unwrap_or("");
+    match serde_json::from_str::<serde_json::Value>(first) {
+        Ok(v) if v.get("text").is_some_and(serde_json::Value::is_string) => Format::Jsonl,
+        _ => Format::Unknown,
+    }
+}
+
 fn sniff_json(text: &str) -> Format {
     use serde_json::Value;
+    if text.len() > SNIFF_PARSE_LIMIT {
+        return sniff_json_head(text);
+    }
     match serde_json::from_str::<Value>(text) {
         Ok(v) => json_shape(&v),
         // Not one JSON value: several lines, each an object (JSONL)?
