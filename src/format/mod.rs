@@ -4,3 +4,12 @@
 
 pub mod stored;
 pub mod v1;
+
+// Interoperability formats (issue 12): shared types and sniffing, then one
+// file per format.
+pub mod brat;
+pub mod csv;
+pub mod hypothesis;
+pub mod interop;
+pub mod jsonl;
+pub mod w3c;
