@@ -2,5 +2,6 @@
 //! `stored` is what the app keeps in the browser's storage (compact, with
 //! what merging tabs needs) and reads every stored version.
 
+pub mod claimreview;
 pub mod stored;
 pub mod v1;
