@@ -97,7 +97,9 @@ fn words(chars: &[char], from: usize, to: usize) -> Vec<Word> {
 ///   "CloudWatt" for "Cloudwatt", "Patrick\u{a0}Starck" for "Patrick
 ///   Starck", "Thales" for "Thalès".
 ///
-/// Never across a blank line (an occurrence lies in one block). A
+/// Never across a blank line (an occurrence lies in one block). No two
+/// results overlap: an exact match wins over a match by words, an earlier
+/// one over a later one ("de de" in "de de de" is found once). A
 /// candidate that overlaps an annotation labelled `label` is left out (it
 /// is already tagged, or is part of a longer tag of that label), so the
 /// annotation the list is made from is never in it.
@@ -110,7 +112,8 @@ pub fn occurrences(
     let chars: Vec<char> = doc.text().chars().collect();
     let q: Vec<char> = quote.chars().collect();
     let q_words: Vec<String> = words(&q, 0, q.len()).into_iter().map(|w| w.key).collect();
-    let mut found = BTreeSet::new();
+    let mut exact = BTreeSet::new();
+    let mut by_words = BTreeSet::new();
 
     for block in doc.blocks() {
         let (from, to) = (block.start.min(chars.len()), block.end.min(chars.len()));
@@ -125,7 +128,7 @@ pub fn occurrences(
                         && text.get(i..i + q.len()) == Some(&q[..])
                         && whole_words(&chars, from + i, from + i + q.len())
                     {
-                        found.insert((from + i, from + i + q.len()));
+                        exact.insert((from + i, from + i + q.len()));
                     }
                 }
             }
@@ -145,7 +148,7 @@ pub fn occurrences(
                 (same, joined, window.first(), window.last())
             {
                 if whole_words(&chars, first.start, last.end) {
-                    found.insert((first.start, last.end));
+                    by_words.insert((first.start, last.end));
                 }
             }
         }
@@ -156,8 +159,17 @@ pub fn occurrences(
         .filter(|a| a.label == label)
         .map(|a| (a.start, a.end))
         .collect();
-    found
-        .into_iter()
-        .filter(|&(s, e)| !tagged.iter().any(|&(ts, te)| ts < e && s < te))
-        .collect()
+    let overlaps = |set: &[(usize, usize)], (s, e): (usize, usize)| {
+        set.iter().any(|&(ts, te)| ts < e && s < te)
+    };
+    // Exact matches first, then matches by words; never two overlapping
+    // (the earlier wins), so tagging them all makes no duplicates.
+    let mut kept: Vec<(usize, usize)> = Vec::new();
+    for c in exact.into_iter().chain(by_words) {
+        if !overlaps(&tagged, c) && !overlaps(&kept, c) {
+            kept.push(c);
+        }
+    }
+    kept.sort_unstable();
+    kept
 }
