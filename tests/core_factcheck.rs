@@ -560,7 +560,7 @@ fn moving_mentions_groups_them() {
     let e = entity("E", "person", "Patrick Starck (Cloudwatt)");
     let r = resolved(
         &anns,
-        &[e.clone()],
+        std::slice::from_ref(&e),
         &[member("p1", "E"), member("p2", "E")],
         &[],
     );
@@ -693,15 +693,12 @@ type Table<T> = BTreeMap<String, (u32, T)>;
 fn merge<T: Clone>(a: &Table<T>, b: &Table<T>, newer: impl Fn(&T, &T) -> bool) -> Table<T> {
     let mut out = a.clone();
     for (k, (lb, vb)) in b {
-        match out.get(k) {
-            Some((la, va)) if (la, !newer(vb, va)) >= (lb, true) && la >= lb => {
-                if la == lb && newer(vb, va) {
-                    out.insert(k.clone(), (*lb, vb.clone()));
-                }
-            }
-            _ => {
-                out.insert(k.clone(), (*lb, vb.clone()));
-            }
+        let take = match out.get(k) {
+            None => true,
+            Some((la, va)) => lb > la || (lb == la && newer(vb, va)),
+        };
+        if take {
+            out.insert(k.clone(), (*lb, vb.clone()));
         }
     }
     out
@@ -1048,7 +1045,7 @@ proptest! {
         fn osa(a: &[char], b: &[char]) -> usize {
             let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
             for (i, row) in d.iter_mut().enumerate() { row[0] = i; }
-            for j in 0..=b.len() { d[0][j] = j; }
+            for (j, cell) in d[0].iter_mut().enumerate() { *cell = j; }
             for i in 1..=a.len() {
                 for j in 1..=b.len() {
                     let cost = usize::from(a[i - 1] != b[j - 1]);

@@ -98,7 +98,14 @@ pub enum Warning {
     /// The article's URL is not an http(s) link: left out.
     #[error("the article's URL is not usable ({0}): it was left out")]
     InvalidArticleUrl(UrlProblem),
-    /// A rated claim with no speaker: its `itemReviewed` has no `author`.
+    /// A rated claim whose text is only white space: not exported.
+    #[error("claim {claim:?} has no text and is not in the export")]
+    EmptyClaim {
+        /// Claim annotation id.
+        claim: String,
+    },
+    /// A rated claim with no speaker (or one with a blank name): its
+    /// `itemReviewed` has no `author`.
     #[error("claim {claim:?} has no speaker (recommended)")]
     UnknownSpeaker {
         /// Claim annotation id.
@@ -128,9 +135,10 @@ impl Warning {
     pub fn severity(&self) -> Severity {
         match self {
             Warning::MissingReviewUrl | Warning::InvalidReviewUrl(_) => Severity::Required,
-            Warning::ClaimTooLong { .. } | Warning::Unrated { .. } | Warning::NothingRated => {
-                Severity::Advice
-            }
+            Warning::ClaimTooLong { .. }
+            | Warning::EmptyClaim { .. }
+            | Warning::Unrated { .. }
+            | Warning::NothingRated => Severity::Advice,
             _ => Severity::Recommended,
         }
     }
@@ -229,6 +237,12 @@ pub fn export(
             continue;
         };
         let text = claim_text(&c.quote);
+        if text.is_empty() {
+            warnings.push(Warning::EmptyClaim {
+                claim: c.claim.clone(),
+            });
+            continue;
+        }
         let chars = text.chars().count();
         if chars > RECOMMENDED_CLAIM_CHARS {
             warnings.push(Warning::ClaimTooLong {
@@ -309,6 +323,9 @@ pub fn export(
 /// The claim's author: the speaker as a Person or Organization.
 fn speaker(c: &ClaimView, resolved: &Resolved) -> Option<Value> {
     let e = resolved.entity(c.speaker.as_deref()?)?;
+    if e.name.trim().is_empty() {
+        return None;
+    }
     let mut a = Map::new();
     let kind = if e.label == PERSON {
         "Person"
