@@ -1139,6 +1139,10 @@ proptest! {
             prop_assert_eq!(key(slice), key(&quote), "{:?}", slice);
             prop_assert!(s == 0 || !word(chars[s - 1]), "starts inside a word: {:?}", slice);
             prop_assert!(e == chars.len() || !word(chars[e]), "ends inside a word: {:?}", slice);
+            // A hyphen joins words: "Stark-de" is one word, not "Stark".
+            let hyphen_before = s >= 2 && chars[s - 1] == '-' && word(chars[s - 2]);
+            let hyphen_after = chars.get(e) == Some(&'-') && chars.get(e + 1).is_some_and(|&c| word(c));
+            prop_assert!(!hyphen_before && !hyphen_after, "part of a hyphenated word: {:?}", slice);
             prop_assert!(!slice.contains("\n\n"));
             prop_assert!(!anns.iter().any(|a| a.start < e && s < a.end), "overlaps a tag");
         }
