@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use proptest::prelude::*;
 use surligneur::core::factcheck::{
-    check_invariants, edit_distance, entities, entity_of, normalise_name, occurrences, resolve,
-    suggest_groupings, summary, validate_sources, validate_wikidata, ClaimFacts, Entity,
+    check_invariants, edit_distance, entities, entity_of, normalise_name, occurrences, plan_merge,
+    resolve, suggest_groupings, summary, validate_sources, validate_wikidata, ClaimFacts, Entity,
     EntityView, FactError, Membership, RatingScale, Records, SuggestionReason, UrlProblem,
 };
 use surligneur::core::{Annotation, Document, Timestamp};
@@ -683,6 +683,45 @@ fn speakers_never_dangle() {
     assert_eq!(r.claims[0].verdict, None);
 }
 
+/// Writes a merge plan into the records, as the session would.
+fn apply_plan(
+    ents: &mut Vec<Entity>,
+    mems: &mut Vec<Membership>,
+    fs: &mut Vec<ClaimFacts>,
+    plan: &surligneur::core::factcheck::MergePlan,
+) {
+    ents.retain(|e| !plan.delete_entities.contains(&e.id));
+    for m in &plan.memberships {
+        mems.retain(|x| x.mention != m.mention);
+        mems.push(m.clone());
+    }
+    for f in &plan.facts {
+        fs.retain(|x| x.claim != f.claim);
+        fs.push(f.clone());
+    }
+}
+
+#[test]
+fn accepting_a_suggestion_moves_mentions_and_speakers() {
+    let anns = base();
+    let mut ents = vec![entity("E", "person", "Patrick Stark")];
+    let mut mems = vec![member("p2", "E"), member("p3", "p1")];
+    let mut fs = vec![facts("c1", Some("E"), Some("false"))];
+    let r = resolved(&anns, &ents, &mems, &fs);
+    let s = suggest_groupings(&r.entities);
+    assert_eq!(s.len(), 1, "{s:?}");
+    assert_eq!(s[0].keep, "p1", "two mentions beat one");
+    let plan = plan_merge(&r, &fs, &s[0].keep, &s[0].merge, Timestamp(7));
+    assert_eq!(plan.delete_entities, ["E"]);
+    assert_eq!(plan.facts[0].speaker.as_deref(), Some("p1"));
+    apply_plan(&mut ents, &mut mems, &mut fs, &plan);
+    let after = resolved(&anns, &ents, &mems, &fs);
+    let kept = after.entity(&s[0].keep).unwrap();
+    assert_eq!(kept.mentions, ["p1", "p2", "p3"]);
+    assert_eq!(after.claims[0].speaker.as_deref(), Some(kept.id.as_str()));
+    assert_eq!(suggest_groupings(&after.entities), vec![]);
+}
+
 // ----- two tabs: merge of records by causal length ------------------------
 
 /// A record table as the session keeps it: id → (causal length, value).
@@ -997,6 +1036,27 @@ proptest! {
                 pointing.first().map(|a| model[&a.id].clone())
             });
             prop_assert_eq!(&c.speaker, &want, "claim {}", c.claim);
+        }
+        // Accepting every suggestion keeps every promise, and moves all
+        // mentions and speakers of the merged entities.
+        let (mut e2, mut m2, mut f2) = (ents.clone(), mems.clone(), fs.clone());
+        for sug in suggest_groupings(&r.entities) {
+            let now = resolve(Records { annotations: &anns, entities: &e2, memberships: &m2, facts: &f2 }, &scale);
+            let plan = plan_merge(&now, &f2, &sug.keep, &sug.merge, Timestamp(99));
+            apply_plan(&mut e2, &mut m2, &mut f2, &plan);
+            let records = Records { annotations: &anns, entities: &e2, memberships: &m2, facts: &f2 };
+            let after = resolve(records, &scale);
+            prop_assert_eq!(check_invariants(records, &scale, &after), Ok(()));
+            for id in sug.merge.iter().chain([&sug.keep]) {
+                for m in r.entity(id).map(|v| v.mentions.clone()).unwrap_or_default() {
+                    prop_assert_eq!(after.entity_of(&m).map(|v| v.id.as_str()), Some(sug.keep.as_str()));
+                }
+            }
+            for (c, before) in after.claims.iter().zip(&now.claims) {
+                if before.speaker.as_ref().is_some_and(|s| sug.merge.contains(s)) {
+                    prop_assert_eq!(c.speaker.as_deref(), Some(sug.keep.as_str()));
+                }
+            }
         }
         // Input order does not matter.
         let (mut anns2, mut ents2, mut mems2, mut fs2) = (anns.clone(), ents.clone(), mems.clone(), fs.clone());

@@ -29,8 +29,8 @@
 //!    annotations, never stored in the entity). An entity record with no
 //!    mentions is still listed, so that its name, its Wikidata id and the
 //!    claims it speaks survive. An entity record whose label is not an
-//!    entity label, or whose id is that of a mention of another label, is
-//!    ignored.
+//!    entity label, or whose id is that of an annotation of another label,
+//!    is ignored.
 //! 4. **No dangling speaker.** A claim's speaker id resolves, in order:
 //!    to that entity if it is listed; if it is a mention's id, to that
 //!    mention's entity (so a speaker follows its mention into a merge);
@@ -686,6 +686,68 @@ pub fn entity_of(
         .map_or_else(|| mention.to_owned(), |v| v.id.clone())
 }
 
+/// The records that apply a grouping (a [`Suggestion`] the user
+/// accepted, or a merge they asked for), to be written as one undoable
+/// step.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MergePlan {
+    /// One per mention of the merged entities, pointing at the kept one
+    /// (an implicit kept entity is pointed at through its mention's id).
+    pub memberships: Vec<Membership>,
+    /// Claim facts whose speaker was a merged entity, now the kept one.
+    pub facts: Vec<ClaimFacts>,
+    /// Entity records of the merged entities, now empty: delete them.
+    pub delete_entities: Vec<String>,
+}
+
+/// What merging the entities `merge` into `keep` writes. Ids that are
+/// not listed, `keep` itself, and entities of another label than
+/// `keep`'s are skipped. The kept entity's name and Wikidata id are
+/// unchanged (the user edits them).
+pub fn plan_merge(
+    resolved: &Resolved,
+    facts: &[ClaimFacts],
+    keep: &str,
+    merge: &[String],
+    now: Timestamp,
+) -> MergePlan {
+    let mut plan = MergePlan::default();
+    let Some(kept) = resolved.entity(keep) else {
+        return plan;
+    };
+    let merged: Vec<&EntityView> = merge
+        .iter()
+        .filter(|id| id.as_str() != keep)
+        .filter_map(|id| resolved.entity(id))
+        .filter(|v| v.label == kept.label)
+        .collect();
+    for v in &merged {
+        plan.memberships
+            .extend(v.mentions.iter().map(|m| Membership {
+                mention: m.clone(),
+                entity: kept.id.clone(),
+                modified: now,
+            }));
+        if !v.implicit {
+            plan.delete_entities.push(v.id.clone());
+        }
+    }
+    for f in facts {
+        let speaks = resolved
+            .claim(&f.claim)
+            .and_then(|c| c.speaker.as_deref())
+            .is_some_and(|s| merged.iter().any(|v| v.id == s));
+        if speaks {
+            plan.facts.push(ClaimFacts {
+                speaker: Some(kept.id.clone()),
+                modified: now,
+                ..f.clone()
+            });
+        }
+    }
+    plan
+}
+
 /// Checks what [`resolve`] promises, against the records alone. `Err`
 /// names the first broken rule. Meant for property tests and debugging.
 pub fn check_invariants(
@@ -743,11 +805,12 @@ pub fn check_invariants(
                 ));
             }
         } else {
-            let Some(e) = records.entities.iter().find(|e| e.id == v.id) else {
-                return Err(format!("entity {:?} has no record", v.id));
-            };
-            if e.label != v.label {
-                return Err(format!("entity {:?} has the wrong label", v.id));
+            if !records
+                .entities
+                .iter()
+                .any(|e| e.id == v.id && e.label == v.label)
+            {
+                return Err(format!("entity {:?} has no record of its label", v.id));
             }
         }
         if resolved.entity(&v.id).map(|e| &e.id) != Some(&v.id) {
