@@ -5,7 +5,9 @@
 //! DOM's unit) appears only in [`offsets`].
 
 pub mod anchor;
+pub mod chart;
 pub mod document;
+pub mod factcheck;
 pub mod history;
 pub mod offsets;
 pub mod segments;

@@ -2,6 +2,7 @@
 //! `stored` is what the app keeps in the browser's storage (compact, with
 //! what merging tabs needs) and reads every stored version.
 
+pub mod claimreview;
 pub mod stored;
 pub mod v1;
 
