@@ -205,7 +205,7 @@ pub fn reanchor(old: &str, new: &str, items: &[Evidence]) -> Vec<Outcome> {
     let mut interner = Interner::default();
     let o = Prepared::new(old, &mut interner);
     let n = Prepared::new(new, &mut interner);
-    let map = mapping::map_tokens(&o.ids, &n.ids, interner.len());
+    let map = mapping::map_tokens(&o.ids, &n.ids, interner.len(), &o.paras, &n.paras);
     let mut engine = Engine::new(&n, &interner);
     engine.old_of = mapping::invert(&map, n.ids.len());
     items
@@ -224,7 +224,7 @@ pub fn reanchor(old: &str, new: &str, items: &[Evidence]) -> Vec<Outcome> {
                 own = Some((a, b));
                 if a < b {
                     if let Some((s, e)) = carry(&o, &n, &map, a, b, ev.start, ev.end) {
-                        let run = in_equal_run(&map, a, b);
+                        let run = anchored(&map, a, b, n.toks.len());
                         if let Some(out) = engine.confirm(&need, s, e, run) {
                             return out;
                         }
@@ -347,18 +347,28 @@ fn carry(
     Some((s, e))
 }
 
-/// Old tokens `a-2 .. b+2` (as far as they exist) map to consecutive new
-/// tokens: the words and their neighbours came through unchanged.
-fn in_equal_run(map: &[u32], a: usize, b: usize) -> bool {
-    let lo = a.saturating_sub(2);
-    let hi = (b + 2).min(map.len());
-    let Some(run) = map.get(lo..hi) else {
+/// The diff anchors old tokens `a..b` in place: they map to consecutive
+/// new tokens, and on each side a token at most three away maps to the
+/// same side at most two tokens further (or the text ends there in both).
+fn anchored(map: &[u32], a: usize, b: usize, new_len: usize) -> bool {
+    let get = |i: usize| map.get(i).copied().filter(|&j| j != mapping::NONE).map(|j| j as usize);
+    let (Some(ja), Some(jb)) = (get(a), b.checked_sub(1).and_then(get)) else {
         return false;
     };
-    run.first().is_some_and(|&f| f != mapping::NONE)
-        && run
-            .windows(2)
-            .all(|w| w[0] != mapping::NONE && w[1] == w[0].wrapping_add(1))
+    if jb < ja || jb - ja != b - 1 - a || (a..b).any(|i| get(i) != Some(ja + (i - a))) {
+        return false;
+    }
+    let left = if a == 0 {
+        ja == 0
+    } else {
+        (a.saturating_sub(3)..a).any(|i| get(i).is_some_and(|j| j < ja && ja - j <= a - i + 2))
+    };
+    let right = if b >= map.len() {
+        jb + 1 == new_len
+    } else {
+        (b..(b + 3).min(map.len())).any(|i| get(i).is_some_and(|j| j > jb && j - jb <= i - (b - 1) + 2))
+    };
+    left && right
 }
 
 /// Where the annotation would be if it had not changed: the new place of
@@ -573,8 +583,7 @@ impl<'t, 'i> Engine<'t, 'i> {
     }
 
     /// The outcome for the candidate the diff gave, if its evidence
-    /// confirms it. `run`: the diff kept its tokens and two on each side
-    /// together.
+    /// confirms it. `run`: the diff anchors it in place ([`anchored`]).
     fn confirm(&self, need: &Need, s: usize, e: usize, run: bool) -> Option<Outcome> {
         let v = self.judge(need, s, e);
         let ok = (v.same_words && (v.prefix_ok || v.suffix_ok || run))

@@ -45,6 +45,8 @@ pub(crate) struct Prepared {
     pub chars: Vec<char>,
     pub toks: Vec<Tok>,
     pub ids: Vec<u32>,
+    /// Index of the first token of each paragraph (blank-line separated).
+    pub paras: Vec<usize>,
 }
 
 impl Prepared {
@@ -61,7 +63,19 @@ impl Prepared {
                 ids.push(interner.intern(key));
             },
         );
-        Prepared { chars, toks, ids }
+        let mut paras = vec![0];
+        for (i, w) in toks.windows(2).enumerate() {
+            let gap = chars.get(w[0].end..w[1].start).unwrap_or(&[]);
+            if gap.len() >= 2 && blank_line(gap) {
+                paras.push(i + 1);
+            }
+        }
+        Prepared {
+            chars,
+            toks,
+            ids,
+            paras,
+        }
     }
 
     /// Tokens overlapping `[start, end)`: index range `a..b`.
@@ -84,6 +98,22 @@ impl Prepared {
             None => &[],
         }
     }
+}
+
+/// Does `gap` hold a line break, only whitespace, and another line break?
+fn blank_line(gap: &[char]) -> bool {
+    let mut nl = false;
+    for &c in gap {
+        if c == '\n' {
+            if nl {
+                return true;
+            }
+            nl = true;
+        } else if !c.is_whitespace() {
+            nl = false;
+        }
+    }
+    false
 }
 
 /// Token ids of a short string (evidence) looked up in `interner`; `None`
