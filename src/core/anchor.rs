@@ -351,7 +351,12 @@ fn carry(
 /// new tokens, and on each side a token at most three away maps to the
 /// same side at most two tokens further (or the text ends there in both).
 fn anchored(map: &[u32], a: usize, b: usize, new_len: usize) -> bool {
-    let get = |i: usize| map.get(i).copied().filter(|&j| j != mapping::NONE).map(|j| j as usize);
+    let get = |i: usize| {
+        map.get(i)
+            .copied()
+            .filter(|&j| j != mapping::NONE)
+            .map(|j| j as usize)
+    };
     let (Some(ja), Some(jb)) = (get(a), b.checked_sub(1).and_then(get)) else {
         return false;
     };
@@ -366,7 +371,8 @@ fn anchored(map: &[u32], a: usize, b: usize, new_len: usize) -> bool {
     let right = if b >= map.len() {
         jb + 1 == new_len
     } else {
-        (b..(b + 3).min(map.len())).any(|i| get(i).is_some_and(|j| j > jb && j - jb <= i - (b - 1) + 2))
+        (b..(b + 3).min(map.len()))
+            .any(|i| get(i).is_some_and(|j| j > jb && j - jb <= i - (b - 1) + 2))
     };
     left && right
 }

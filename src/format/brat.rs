@@ -31,7 +31,9 @@
 
 pub mod zip;
 
-use super::interop::{characters, quoted, text_input, Foreign, Format, InteropError, Plan, Snapshot};
+use super::interop::{
+    characters, quoted, text_input, Foreign, Format, InteropError, Plan, Snapshot,
+};
 use crate::core::document::{normalise_newlines, title_of};
 use crate::core::{Annotation, Document};
 
@@ -246,7 +248,8 @@ fn read_ann(
                     }
                     if e > raw_len {
                         return Err(err(format!(
-                            "offsets {s}..{e} are outside the text ({})", characters(raw_len)
+                            "offsets {s}..{e} are outside the text ({})",
+                            characters(raw_len)
                         )));
                     }
                     frags.push((s, e));

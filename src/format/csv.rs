@@ -19,7 +19,9 @@
 
 use std::collections::HashMap;
 
-use super::interop::{characters, quoted, text_input, Foreign, Format, InteropError, Plan, Snapshot};
+use super::interop::{
+    characters, quoted, text_input, Foreign, Format, InteropError, Plan, Snapshot,
+};
 use crate::core::{Annotation, Document, Timestamp};
 
 const F: Format = Format::Csv;
@@ -282,7 +284,8 @@ pub fn import(bytes: &[u8], current: Option<&Document>) -> Result<Plan, InteropE
         }
         if end > len {
             return Err(err(format!(
-                "offsets {start}..{end} are outside the text ({})", characters(len)
+                "offsets {start}..{end} are outside the text ({})",
+                characters(len)
             )));
         }
         let at = doc.slice(start, end).unwrap_or("");
