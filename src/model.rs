@@ -399,9 +399,9 @@ impl AppModel {
             // Another tab loaded a newer version of the text: it wins, and
             // this tab's state is kept as a backup first.
             Ok(s)
-                if s.meta.id == doc_id
+                if s.file.meta.id == doc_id
                     && s.file.document.id() != self.session.doc().id()
-                    && s.meta.revisions.len() > self.session.meta().revisions.len() =>
+                    && s.file.meta.revisions.len() > self.session.meta().revisions.len() =>
             {
                 let mine = stored::of_session(&self.session).unwrap_or_default();
                 let key = store::backup(&*self.kv, &doc_id, &mine, now.millis())?;
@@ -413,13 +413,16 @@ impl AppModel {
                 );
                 return Ok(false);
             }
-            Ok(s) if s.meta.id == doc_id && s.file.document.id() == self.session.doc().id() => self
-                .try_apply(Action::Sync {
+            Ok(s)
+                if s.file.meta.id == doc_id && s.file.document.id() == self.session.doc().id() =>
+            {
+                self.try_apply(Action::Sync {
                     annotations: s.file.annotations,
                     lengths: s.lengths,
                     labels: s.file.labels,
                 })
-                .is_ok(),
+                .is_ok()
+            }
             Err(e @ StoredError::Newer { .. }) => {
                 self.save = SaveState::Blocked(e.to_string());
                 self.alert(
@@ -480,7 +483,9 @@ impl AppModel {
                 } = stored.file;
                 let restored = Session::restore(document, labels, annotations, stored.lengths)
                     .map_err(|e| e.to_string())
-                    .and_then(|s| s.with_records(stored.meta, stored.orphans, stored.edited));
+                    .and_then(|s| {
+                        s.with_records(stored.file.meta, stored.file.orphans, stored.file.edited)
+                    });
                 match restored {
                     Ok(s) => {
                         self.install(s);
@@ -693,7 +698,7 @@ impl AppModel {
     /// The current document as a v1 file: (file name, JSON).
     pub fn export(&self) -> (String, String) {
         let s = &self.session;
-        let json = v1::to_json(s.doc(), s.labels(), s.annotations().iter());
+        let json = v1::of_session(s);
         (format!("{}.surligneur.json", slug(s.doc().title())), json)
     }
 
@@ -727,12 +732,25 @@ impl AppModel {
         }
         let id = file.document.id().to_owned();
         // A file made on another version of this document (or of a stored
-        // one) finds it: by its text's hash among the revisions.
-        let elsewhere = id != self.session.doc().id() && !self.session.meta().has_text(&id);
+        // one) finds it: by its stable id (version 2), else by its text's
+        // hash among the revisions.
+        let elsewhere = file.meta.id != self.session.doc_id()
+            && id != self.session.doc().id()
+            && !self.session.meta().has_text(&id);
         if elsewhere {
             self.save_now(now);
         }
-        let target = if elsewhere {
+        let by_id = elsewhere
+            && file.meta.id != id
+            && self
+                .kv
+                .get(&store::doc_key(&file.meta.id))
+                .ok()
+                .flatten()
+                .is_some();
+        let target = if by_id {
+            Some(file.meta.id.clone())
+        } else if elsewhere {
             store::find_by_text(&*self.kv, &id).ok().flatten()
         } else {
             None
@@ -748,10 +766,19 @@ impl AppModel {
                     document,
                     labels,
                     annotations,
+                    meta,
+                    orphans,
+                    edited,
                     ..
                 } = file;
                 let n = annotations.len();
-                match Session::with_annotations(document, labels, annotations) {
+                let made = Session::with_annotations(document, labels, annotations)
+                    .map_err(|e| e.to_string())
+                    .and_then(|s| {
+                        s.with_records(meta, orphans, edited)
+                            .map_err(|e| format!("{e}."))
+                    });
+                match made {
                     Ok(s) => {
                         self.install(s);
                         self.mark_dirty();
@@ -911,13 +938,13 @@ impl AppModel {
         let Ok(s) = stored::parse(value) else {
             return;
         };
-        if s.meta.id != self.session.doc_id() {
+        if s.file.meta.id != self.session.doc_id() {
             return;
         }
         if s.file.document.id() != self.session.doc().id() {
             // Another version of the text: the next save (due now)
             // reconciles it; the newer version wins and nothing is lost.
-            if s.meta.revisions.len() > self.session.meta().revisions.len() {
+            if s.file.meta.revisions.len() > self.session.meta().revisions.len() {
                 self.mark_dirty();
             }
             return;

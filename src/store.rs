@@ -114,7 +114,7 @@ pub fn load(kv: &dyn KeyValue, doc_id: &str, now_millis: i64) -> Result<Loaded, 
         return Ok(Loaded::Missing);
     };
     match stored::parse(&raw) {
-        Ok(s) if s.meta.id == doc_id => Ok(Loaded::Restored(s, raw)),
+        Ok(s) if s.file.meta.id == doc_id => Ok(Loaded::Restored(s, raw)),
         Ok(_) => {
             let backup_key = backup(kv, doc_id, &raw, now_millis)?;
             Ok(Loaded::Unreadable {
@@ -247,7 +247,7 @@ fn rebuild_index(kv: &dyn KeyValue) -> Result<BTreeMap<String, DocSummary>, KvEr
             continue;
         };
         let summary = match kv.get(&key)?.map(|raw| stored::parse(&raw)) {
-            Some(Ok(s)) => summary_of(id, &s.file.document, &s.meta, s.file.annotations.len()),
+            Some(Ok(s)) => summary_of(id, &s.file.document, &s.file.meta, s.file.annotations.len()),
             _ => DocSummary {
                 id: id.to_owned(),
                 title: format!(

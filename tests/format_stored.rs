@@ -315,7 +315,7 @@ fn version_3_keeps_identity_revisions_orphans_and_marks_and_version_2_still_read
     .unwrap();
     let s = stored::parse(&json).unwrap();
     assert_eq!(
-        (s.version, &s.meta, &s.orphans, &s.edited),
+        (s.version, &s.file.meta, &s.file.orphans, &s.file.edited),
         (3, &meta, &vec![gone.clone()], &marks)
     );
     // An orphan that is also a live annotation is refused.
@@ -341,6 +341,6 @@ fn version_3_keeps_identity_revisions_orphans_and_marks_and_version_2_still_read
     v2["document"].as_object_mut().unwrap().remove("revisions");
     let s = stored::parse(&v2.to_string()).unwrap();
     assert_eq!(s.version, 2);
-    assert_eq!(s.meta, DocMeta::legacy(&d));
+    assert_eq!(s.file.meta, DocMeta::legacy(&d));
     assert_eq!(s.file.annotations, vec![starck(&d)]);
 }

@@ -31,8 +31,21 @@ fn seed_export() -> String {
     v1::to_json(&doc, &LabelSet::default(), anns.iter())
 }
 
+/// The seed export as a version-1 file (what every build before version 2
+/// wrote, and every build reads): most error cases are about it.
 fn valid() -> Value {
-    serde_json::from_str(&seed_export()).unwrap()
+    let mut v: Value = serde_json::from_str(&seed_export()).unwrap();
+    v["version"] = json!(1);
+    for k in ["sha256", "revisions"] {
+        v["document"].as_object_mut().unwrap().remove(k);
+    }
+    v.as_object_mut().unwrap().remove("orphans");
+    for a in v["annotations"].as_array_mut().unwrap() {
+        for k in ["prefix", "suffix"] {
+            a.as_object_mut().unwrap().remove(k);
+        }
+    }
+    v
 }
 
 fn parse_value(v: &Value) -> Result<v1::V1File, FormatError> {
@@ -116,11 +129,20 @@ fn writer_output_is_pinned() {
     a.modified = Timestamp::parse("2013-11-29T11:30:00.5+01:00").unwrap();
     let expected = r##"{
   "format": "surligneur",
-  "version": 1,
+  "version": 2,
   "document": {
     "id": "ID",
     "title": "Titre",
-    "text": "Titre\n\nUn « test » 😀."
+    "text": "Titre\n\nUn « test » 😀.",
+    "sha256": "ID",
+    "revisions": [
+      {
+        "id": "r-REV",
+        "sha256": "ID",
+        "loaded": "1970-01-01T00:00:00.000Z",
+        "source": ""
+      }
+    ]
   },
   "labels": [
     {
@@ -138,13 +160,17 @@ fn writer_output_is_pinned() {
       "end": 16,
       "label": "person",
       "quote": "« test",
+      "prefix": "Titre\n\nUn ",
+      "suffix": " » 😀.",
       "note": "dit \"oui\"",
       "created": "2013-11-29T10:00:00.000Z",
       "modified": "2013-11-29T10:30:00.500Z"
     }
-  ]
+  ],
+  "orphans": []
 }
 "##
+    .replace("REV", &doc.id()[..16])
     .replace("ID", doc.id());
     assert_eq!(v1::to_json(&doc, &labels, [&a]), expected);
 }
@@ -268,6 +294,7 @@ fn every_error_kind_has_a_test() {
             ErrorKind::BadKey { .. } => "bad_key",
             ErrorKind::BadLook { .. } => "bad_look",
             ErrorKind::DocumentIdMismatch => "document_id_mismatch",
+            ErrorKind::BadRevisions { .. } => "bad_revisions",
             ErrorKind::CarriageReturn => "carriage_return",
             ErrorKind::BadTimestamp { .. } => "bad_timestamp",
         }
@@ -498,12 +525,12 @@ fn wrong_format() {
 
 #[test]
 fn newer_version() {
-    for v in [json!(2), json!(2.0)] {
+    for v in [json!(3), json!(3.0)] {
         check(
             expect_err(&with("version", v)),
             "version",
-            |k| *k == ErrorKind::NewerVersion { found: 2 },
-            "made by a newer Surligneur (format version 2, this one reads version 1), so update Surligneur",
+            |k| *k == ErrorKind::NewerVersion { found: 3 },
+            "made by a newer Surligneur (format version 3, this one reads versions 1 to 2), so update Surligneur",
         );
     }
 }
@@ -521,10 +548,10 @@ fn unsupported_version() {
             expect_err(&with("version", v)),
             "version",
             |k| matches!(k, ErrorKind::UnsupportedVersion { .. }),
-            &format!("the format version {shown} does not exist (it should be 1)."),
+            &format!("the format version {shown} does not exist (it should be 1 to 2)."),
         );
     }
-    let huge = seed_export().replacen("\"version\": 1", "\"version\": 18446744073709551616", 1);
+    let huge = seed_export().replacen("\"version\": 2", "\"version\": 18446744073709551616", 1);
     check(
         v1::parse_str(&huge).unwrap_err(),
         "version",
@@ -958,7 +985,7 @@ fn invalid_files_fail_the_json_schema() {
         with("annotations/0/end", json!("14")),
         without("annotations/0/note"),
         with("format", json!("other")),
-        with("version", json!(2)),
+        with("version", json!(3)),
         with("annotations/0/created", json!("yesterday")),
         with("annotations/0/created", json!("2013-11-29 10:00:00Z")),
         with("annotations/0/colour", json!("x")),
@@ -967,7 +994,7 @@ fn invalid_files_fail_the_json_schema() {
         with("labels/0/key", json!("12")),
         with("labels/0/id", json!("")),
         with("annotations/0/id", json!("")),
-        with("document/id", json!("ABC")),
+        with("document/id", json!("")),
         with("document/text", json!("a\r\nb")),
         json!([]),
     ];
@@ -1046,4 +1073,92 @@ fn lenient_hand_made_files() {
         expect_err(&with("document/id", json!("00"))).kind,
         ErrorKind::DocumentIdMismatch
     ));
+}
+
+#[test]
+fn bad_revisions() {
+    check(
+        expect_err(&{
+            let mut v: Value = serde_json::from_str(&seed_export()).unwrap();
+            v["document"]["revisions"][0]["sha256"] = json!("00");
+            v
+        }),
+        "document.revisions",
+        |k| matches!(k, ErrorKind::BadRevisions { .. }),
+        "the revisions do not fit the text: the last revision's hash is not that of the text.",
+    );
+    check(
+        expect_err(&{
+            let mut v: Value = serde_json::from_str(&seed_export()).unwrap();
+            v["document"]["sha256"] = json!("00");
+            v
+        }),
+        "document.sha256",
+        |k| *k == ErrorKind::DocumentIdMismatch,
+        "does not match its text",
+    );
+}
+
+#[test]
+fn version_2_carries_identity_orphans_and_previous_quotes_and_version_1_still_reads() {
+    use surligneur::core::revision::{DocMeta, Orphan, Revision};
+    let doc = Document::from_plain_text(SEED);
+    let meta = DocMeta {
+        id: "stable".into(),
+        revisions: vec![
+            Revision {
+                id: "r1".into(),
+                sha256: "ab".repeat(32),
+                loaded: t0(),
+                source: "a.txt".into(),
+            },
+            Revision {
+                id: "r2".into(),
+                sha256: doc.id().into(),
+                loaded: t0(),
+                source: "pasted".into(),
+            },
+        ],
+    };
+    let a = ann(&doc, "a", 0, 14, "person");
+    let o = Orphan {
+        annotation: ann(&doc, "gone", 37, 46, "organisation"),
+        prefix: "p".into(),
+        suffix: "s".into(),
+        revision: "r2".into(),
+    };
+    let edited = std::collections::BTreeMap::from([("a".to_owned(), "Patrick Stark".to_owned())]);
+    let json = v1::write(&v1::Contents {
+        doc: &doc,
+        meta: &meta,
+        labels: &LabelSet::default(),
+        annotations: vec![&a],
+        orphans: vec![&o],
+        edited: &edited,
+    });
+    let f = v1::parse_str(&json).unwrap();
+    assert_eq!((&f.meta, &f.orphans, &f.edited), (&meta, &vec![o], &edited));
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        v["annotations"][0]["suffix"],
+        json!(" cède la présidence de Cloudwatt")
+    );
+    assert_eq!(v["orphans"][0]["quote"], json!("Cloudwatt"));
+    assert_eq!(schema_errors(&v), None);
+    // An orphan id that is also an annotation's is refused.
+    let mut twin = v.clone();
+    twin["orphans"][0]["id"] = json!("a");
+    assert!(matches!(
+        expect_err(&twin).kind,
+        ErrorKind::DuplicateId { .. }
+    ));
+    // A version-1 file: its id is its text's hash, one revision.
+    let mut old = valid();
+    old["version"] = json!(1);
+    for k in ["sha256", "revisions"] {
+        old["document"].as_object_mut().unwrap().remove(k);
+    }
+    old.as_object_mut().unwrap().remove("orphans");
+    let f = parse_value(&old).unwrap();
+    assert_eq!(f.meta, DocMeta::legacy(&f.document));
 }

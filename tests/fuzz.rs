@@ -115,7 +115,8 @@ proptest! {
         match stored::parse(&raw) {
             Err(e) => prop_assert!(!e.to_string().is_empty()),
             Ok(s) => {
-                let again = stored::to_json(&s.file.document, &s.file.labels, &s.file.annotations, &s.lengths).unwrap();
+                let f = &s.file;
+                let again = stored::write(&f.document, &f.meta, &f.labels, &f.annotations, &s.lengths, &f.orphans, &f.edited).unwrap();
                 let back = stored::parse(&again).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 prop_assert_eq!(back.file, s.file);
             }

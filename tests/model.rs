@@ -108,7 +108,7 @@ fn a_value_from_a_newer_version_is_left_untouched() {
     let kv = Rc::new(MemoryKv::default());
     let doc = Document::from_plain_text(DEFAULT_ARTICLE);
     let newer =
-        v1::to_json(&doc, &LabelSet::default(), []).replace("\"version\": 1", "\"version\": 9");
+        v1::to_json(&doc, &LabelSet::default(), []).replace("\"version\": 2", "\"version\": 9");
     assert!(newer.contains("\"version\": 9"));
     kv.set(&store::doc_key(doc.id()), &newer).unwrap();
     let mut m = boot(&kv);
@@ -404,7 +404,7 @@ fn a_newer_version_saved_meanwhile_by_another_tab_is_not_overwritten() {
     add(&mut m, "Orange", "organisation", "o1");
     let doc = Document::from_plain_text(DEFAULT_ARTICLE);
     let newer =
-        v1::to_json(&doc, &LabelSet::default(), []).replace("\"version\": 1", "\"version\": 3");
+        v1::to_json(&doc, &LabelSet::default(), []).replace("\"version\": 2", "\"version\": 3");
     kv.set(&store::doc_key(doc.id()), &newer).unwrap();
     m.save_now(t(100));
     assert_eq!(
@@ -969,4 +969,48 @@ fn an_export_of_an_older_revision_finds_its_document_and_follows_the_words() {
         m.session().annotations().get("pp").unwrap().quote,
         "Pierre Paperon"
     );
+}
+
+#[test]
+fn after_a_revision_the_export_has_every_id_once_in_annotations_or_orphans() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut m = boot(&kv);
+    add(&mut m, "Pierre Paperon", "person", "pp");
+    add(&mut m, "Quiz : Connaissez-vous", "claim", "quiz");
+    add(&mut m, "Cheops Technology", "organisation", "ch");
+    let new = DEFAULT_ARTICLE
+        .replace(
+            "Quiz : Connaissez-vous les sous-traitants des géants de la high-tech ?\n\n",
+            "",
+        )
+        .replace("\r\n", "\n");
+    m.revise(new.replace('\n', "\r\n").as_bytes(), "v2.txt", t(20));
+    let (_, json) = m.export();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        v["document"]["text"],
+        serde_json::json!(new),
+        "line ends normalised to LF"
+    );
+    let ids = |k: &str| -> Vec<String> {
+        v[k].as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (mut live, orphans) = (ids("annotations"), ids("orphans"));
+    assert_eq!(orphans, ["quiz"]);
+    assert_eq!(
+        v["orphans"][0]["quote"],
+        serde_json::json!("Quiz : Connaissez-vous")
+    );
+    assert_eq!(v["orphans"][0]["label"], serde_json::json!("claim"));
+    live.sort();
+    assert_eq!(live, ["ch", "pp"]);
+    // The export reads back whole, orphans and revisions included.
+    let f = v1::parse_str(&json).unwrap();
+    assert_eq!(f.orphans.len(), 1);
+    assert_eq!(f.meta.revisions.len(), 2);
+    assert_eq!(f.meta.id, m.session().doc_id());
 }

@@ -59,15 +59,10 @@ pub const MAX_LENGTH: u32 = 1 << 30;
 /// A stored document, read.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Stored {
-    /// The document, its labels and its live annotations.
+    /// The document with its identity (before version 3: its text's hash
+    /// and that one text), labels, live annotations, orphans and edited
+    /// marks.
     pub file: V1File,
-    /// Its identity and revisions (before version 3: its text's hash and
-    /// that one text).
-    pub meta: DocMeta,
-    /// Annotations whose words a revision removed.
-    pub orphans: Vec<Orphan>,
-    /// Annotations a revision edited, not yet reviewed: quote before.
-    pub edited: BTreeMap<String, String>,
     /// Causal lengths above 1, by annotation id.
     pub lengths: BTreeMap<String, u32>,
     /// The version it was written in (1: needs migrating).
@@ -242,12 +237,9 @@ pub fn parse(raw: &str) -> Result<Stored, StoredError> {
         // says which, and why in plain words.
         return match v1::from_value(&value) {
             Ok(file) => Ok(Stored {
-                meta: DocMeta::legacy(&file.document),
                 file,
                 lengths: BTreeMap::new(),
                 version: 1,
-                orphans: Vec::new(),
-                edited: BTreeMap::new(),
             }),
             Err(e) => Err(from_v1_error(e)),
         };
@@ -482,10 +474,10 @@ fn validate(value: &Value, version: u64) -> Result<Stored, String> {
         None => BTreeMap::new(),
     };
     Ok(Stored {
-        meta,
-        orphans,
-        edited,
         file: V1File {
+            meta,
+            orphans,
+            edited,
             document,
             labels: LabelSet(labels),
             annotations,

@@ -54,15 +54,20 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::{Number, Value};
 
+use crate::core::revision::{DocMeta, Orphan, Revision};
 use crate::core::span::Look;
 use crate::core::{Annotation, Document, LabelDef, LabelSet, Timestamp};
+use std::collections::BTreeMap;
 
 pub use error::{ErrorKind, FormatError};
 
 /// Value of the `format` field.
 pub const FORMAT: &str = "surligneur";
-/// The version this build writes and reads.
-pub const VERSION: u64 = 1;
+/// The version this build writes; it reads this one and every older one.
+/// Version 2 added a stable document id with its revisions, label looks,
+/// each annotation's context (`prefix`, `suffix`), the quote an edited
+/// annotation had before a revision, and the orphans.
+pub const VERSION: u64 = 2;
 /// Largest file accepted, in bytes; checked before parsing.
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
 
@@ -79,6 +84,42 @@ pub struct V1File {
     /// What a hand-made file lacked and the reader filled in, where that
     /// was unambiguous (empty for a file Surligneur wrote).
     pub filled_in: Vec<FilledIn>,
+    /// The document's identity and revisions (a version 1 file: its id is
+    /// its text's hash, with that one text).
+    pub meta: DocMeta,
+    /// Annotations whose words a revision removed (version 2).
+    pub orphans: Vec<Orphan>,
+    /// Annotations edited by a revision, not yet reviewed: their quote
+    /// before (version 2).
+    pub edited: BTreeMap<String, String>,
+}
+
+impl V1File {
+    /// What this file says, to write it again ([`write`]).
+    pub fn contents(&self) -> Contents<'_> {
+        Contents {
+            doc: &self.document,
+            meta: &self.meta,
+            labels: &self.labels,
+            annotations: self.annotations.iter().collect(),
+            orphans: self.orphans.iter().collect(),
+            edited: &self.edited,
+        }
+    }
+
+    /// A file of `document` with these labels and annotations, nothing
+    /// else: its identity is its text's hash.
+    pub fn plain(document: Document, labels: LabelSet, annotations: Vec<Annotation>) -> V1File {
+        V1File {
+            meta: DocMeta::legacy(&document),
+            document,
+            labels,
+            annotations,
+            filled_in: Vec::new(),
+            orphans: Vec::new(),
+            edited: BTreeMap::new(),
+        }
+    }
 }
 
 /// Something a hand-made file lacked and the reader filled in.
@@ -182,6 +223,7 @@ struct FileOut<'a> {
     document: DocOut<'a>,
     labels: Vec<LabelOut<'a>>,
     annotations: Vec<AnnOut<'a>>,
+    orphans: Vec<OrphanOut<'a>>,
 }
 
 #[derive(Serialize)]
@@ -189,6 +231,31 @@ struct DocOut<'a> {
     id: &'a str,
     title: &'a str,
     text: &'a str,
+    sha256: &'a str,
+    revisions: Vec<RevOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct RevOut<'a> {
+    id: &'a str,
+    sha256: &'a str,
+    loaded: String,
+    source: &'a str,
+}
+
+#[derive(Serialize)]
+struct OrphanOut<'a> {
+    id: &'a str,
+    label: &'a str,
+    quote: &'a str,
+    prefix: &'a str,
+    suffix: &'a str,
+    note: &'a str,
+    start: usize,
+    end: usize,
+    revision: &'a str,
+    created: String,
+    modified: String,
 }
 
 #[derive(Serialize)]
@@ -207,24 +274,55 @@ struct AnnOut<'a> {
     end: usize,
     label: &'a str,
     quote: &'a str,
+    prefix: String,
+    suffix: String,
     note: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous_quote: Option<&'a str>,
     created: String,
     modified: String,
 }
 
-fn file_out<'a>(
-    doc: &'a Document,
-    labels: &'a LabelSet,
-    mut sorted: Vec<&'a Annotation>,
-) -> FileOut<'a> {
-    sorted.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+/// What a whole file says: the document with its identity, labels,
+/// annotations (any order), orphans and edited marks.
+pub struct Contents<'a> {
+    /// The text.
+    pub doc: &'a Document,
+    /// Its identity and revisions.
+    pub meta: &'a DocMeta,
+    /// Its labels.
+    pub labels: &'a LabelSet,
+    /// Its annotations.
+    pub annotations: Vec<&'a Annotation>,
+    /// Its orphans.
+    pub orphans: Vec<&'a Orphan>,
+    /// Edited marks.
+    pub edited: &'a BTreeMap<String, String>,
+}
+
+fn file_out<'a>(c: &'a Contents<'a>, contexts: &'a [(String, String)]) -> FileOut<'a> {
+    let doc = c.doc;
+    let labels = c.labels;
+    let sorted = &c.annotations;
     FileOut {
         format: FORMAT,
         version: VERSION,
         document: DocOut {
-            id: doc.id(),
+            id: &c.meta.id,
             title: doc.title(),
             text: doc.text(),
+            sha256: doc.id(),
+            revisions: c
+                .meta
+                .revisions
+                .iter()
+                .map(|r| RevOut {
+                    id: &r.id,
+                    sha256: &r.sha256,
+                    loaded: r.loaded.to_rfc3339(),
+                    source: &r.source,
+                })
+                .collect(),
         },
         labels: labels
             .iter()
@@ -237,19 +335,76 @@ fn file_out<'a>(
             })
             .collect(),
         annotations: sorted
-            .into_iter()
-            .map(|a| AnnOut {
+            .iter()
+            .zip(contexts)
+            .map(|(a, (prefix, suffix))| AnnOut {
                 id: &a.id,
                 start: a.start,
                 end: a.end,
                 label: &a.label,
                 quote: &a.quote,
+                prefix: prefix.clone(),
+                suffix: suffix.clone(),
                 note: &a.note,
+                previous_quote: c.edited.get(&a.id).map(String::as_str),
                 created: a.created.to_rfc3339(),
                 modified: a.modified.to_rfc3339(),
             })
             .collect(),
+        orphans: c
+            .orphans
+            .iter()
+            .map(|o| OrphanOut {
+                id: &o.annotation.id,
+                label: &o.annotation.label,
+                quote: &o.annotation.quote,
+                prefix: &o.prefix,
+                suffix: &o.suffix,
+                note: &o.annotation.note,
+                start: o.annotation.start,
+                end: o.annotation.end,
+                revision: &o.revision,
+                created: o.annotation.created.to_rfc3339(),
+                modified: o.annotation.modified.to_rfc3339(),
+            })
+            .collect(),
     }
+}
+
+/// The file of a whole session: identity and revisions, labels,
+/// annotations with their context, orphans and edited marks. Pretty,
+/// deterministic, byte-identical after a [`parse`] round trip.
+pub fn of_session(s: &crate::core::Session) -> String {
+    write(&Contents {
+        doc: s.doc(),
+        meta: s.meta(),
+        labels: s.labels(),
+        annotations: s.annotations().iter().collect(),
+        orphans: s.orphans().values().collect(),
+        edited: s.edited(),
+    })
+}
+
+/// The file of `c`: pretty, annotations in document order.
+pub fn write(c: &Contents<'_>) -> String {
+    let mut sorted = c.annotations.clone();
+    sorted.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    let mut orphans = c.orphans.clone();
+    orphans.sort_by(|a, b| a.annotation.id.cmp(&b.annotation.id));
+    let c = Contents {
+        annotations: sorted,
+        orphans,
+        ..*c
+    };
+    let spans: Vec<(usize, usize)> = c.annotations.iter().map(|a| (a.start, a.end)).collect();
+    let contexts: Vec<(String, String)> = crate::core::anchor::evidence_for(c.doc.text(), &spans)
+        .into_iter()
+        .map(|e| e.map(|e| (e.prefix, e.suffix)).unwrap_or_default())
+        .collect();
+    // Serialising strings and integers into a String cannot fail.
+    let mut s = serde_json::to_string_pretty(&file_out(&c, &contexts)).unwrap_or_default();
+    s.push('\n');
+    s
 }
 
 /// The v1 file for a document: pretty-printed with two-space indentation,
@@ -260,12 +415,15 @@ pub fn to_json<'a>(
     labels: &LabelSet,
     annotations: impl IntoIterator<Item = &'a Annotation>,
 ) -> String {
-    // Serialising strings and integers into a String cannot fail.
-    let mut s =
-        serde_json::to_string_pretty(&file_out(doc, labels, annotations.into_iter().collect()))
-            .unwrap_or_default();
-    s.push('\n');
-    s
+    let meta = DocMeta::legacy(doc);
+    write(&Contents {
+        doc,
+        meta: &meta,
+        labels,
+        annotations: annotations.into_iter().collect(),
+        orphans: Vec::new(),
+        edited: &BTreeMap::new(),
+    })
 }
 
 /// The same file without whitespace (for storage, where size matters).
@@ -275,8 +433,8 @@ pub fn to_json_compact<'a>(
     labels: &LabelSet,
     annotations: impl IntoIterator<Item = &'a Annotation>,
 ) -> String {
-    serde_json::to_string(&file_out(doc, labels, annotations.into_iter().collect()))
-        .unwrap_or_default()
+    let v: Value = serde_json::from_str(&to_json(doc, labels, annotations)).unwrap_or_default();
+    v.to_string()
 }
 
 // ----- reading -------------------------------------------------------------
@@ -295,6 +453,33 @@ struct RawFile<'a> {
     labels: Vec<RawLabel<'a>>,
     #[serde(borrow)]
     annotations: Vec<RawAnn<'a>>,
+    #[serde(default, borrow)]
+    orphans: Vec<RawOrphan<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRev<'a> {
+    id: &'a str,
+    sha256: &'a str,
+    loaded: &'a str,
+    source: &'a str,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOrphan<'a> {
+    id: &'a str,
+    label: &'a str,
+    quote: &'a str,
+    prefix: &'a str,
+    suffix: &'a str,
+    note: &'a str,
+    start: usize,
+    end: usize,
+    revision: &'a str,
+    created: &'a str,
+    modified: &'a str,
 }
 
 #[derive(Deserialize)]
@@ -303,6 +488,10 @@ struct RawDoc<'a> {
     id: &'a str,
     title: &'a str,
     text: &'a str,
+    #[serde(default, borrow)]
+    sha256: Option<&'a str>,
+    #[serde(default, borrow)]
+    revisions: Vec<RawRev<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -326,6 +515,16 @@ struct RawAnn<'a> {
     end: Value,
     label: &'a str,
     quote: &'a str,
+    // Context, for re-anchoring elsewhere: read, not checked (the quote
+    // and offsets are).
+    #[serde(default)]
+    #[allow(dead_code)]
+    prefix: Option<IgnoredAny>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    suffix: Option<IgnoredAny>,
+    #[serde(default, borrow)]
+    previous_quote: Option<&'a str>,
     note: &'a str,
     created: &'a str,
     modified: &'a str,
@@ -602,7 +801,7 @@ fn check_envelope(v: &Value) -> Result<(), FormatError> {
             },
         )),
         Some(Value::Number(n)) => match whole(n) {
-            Ok(VERSION) => Ok(()),
+            Ok(1..=VERSION) => Ok(()),
             Ok(found) if found > VERSION => Err(FormatError::new(
                 "version",
                 ErrorKind::NewerVersion { found },
@@ -803,19 +1002,66 @@ fn validate(raw: RawFile<'_>) -> Result<V1File, FormatError> {
         return Err(FormatError::new("document.text", ErrorKind::CarriageReturn));
     }
     let document = Document::new(raw.document.title, raw.document.text);
-    if raw.document.id != document.id() {
-        return Err(FormatError::new(
-            "document.id",
-            ErrorKind::DocumentIdMismatch,
-        ));
+    // Version 1: the id is the text's hash. Version 2: the id is stable
+    // and `sha256` is the text's hash.
+    match raw.document.sha256 {
+        None if raw.document.id != document.id() => {
+            return Err(FormatError::new(
+                "document.id",
+                ErrorKind::DocumentIdMismatch,
+            ));
+        }
+        Some(sha) if sha != document.id() => {
+            return Err(FormatError::new(
+                "document.sha256",
+                ErrorKind::DocumentIdMismatch,
+            ));
+        }
+        _ if raw.document.id.is_empty() => {
+            return Err(FormatError::new("document.id", ErrorKind::EmptyId));
+        }
+        _ => {}
     }
+    let meta = if raw.document.revisions.is_empty() {
+        DocMeta {
+            id: raw.document.id.to_owned(),
+            ..DocMeta::legacy(&document)
+        }
+    } else {
+        let mut revisions = Vec::with_capacity(raw.document.revisions.len());
+        for (i, r) in raw.document.revisions.iter().enumerate() {
+            revisions.push(Revision {
+                id: r.id.to_owned(),
+                sha256: r.sha256.to_owned(),
+                loaded: timestamp(r.loaded, format!("document.revisions[{i}].loaded"))?,
+                source: r.source.to_owned(),
+            });
+        }
+        let meta = DocMeta {
+            id: raw.document.id.to_owned(),
+            revisions,
+        };
+        if let Err(why) = meta.fits(&document) {
+            return Err(FormatError::new(
+                "document.revisions",
+                ErrorKind::BadRevisions {
+                    why: why.to_owned(),
+                },
+            ));
+        }
+        meta
+    };
     let len = document.len_chars();
     // Annotations.
     let mut ids: HashMap<&str, usize> = HashMap::with_capacity(raw.annotations.len());
     let mut spans: HashMap<(usize, usize, &str), usize> =
         HashMap::with_capacity(raw.annotations.len());
     let mut annotations = Vec::with_capacity(raw.annotations.len());
+    let mut edited = BTreeMap::new();
     for (i, a) in raw.annotations.iter().enumerate() {
+        if let Some(q) = a.previous_quote {
+            edited.insert(a.id.to_owned(), q.to_owned());
+        }
         let p = |field: &str| format!("annotations[{i}].{field}");
         let e = |field: &str, kind| Err(FormatError::new(p(field), kind));
         if a.id.is_empty() {
@@ -895,11 +1141,54 @@ fn validate(raw: RawFile<'_>) -> Result<V1File, FormatError> {
             look,
         })
         .collect();
+    let mut orphans = Vec::with_capacity(raw.orphans.len());
+    for (i, o) in raw.orphans.iter().enumerate() {
+        let p = |field: &str| format!("orphans[{i}].{field}");
+        if o.id.is_empty() {
+            return Err(FormatError::new(p("id"), ErrorKind::EmptyId));
+        }
+        if let Some(&first) = ids.get(o.id) {
+            return Err(FormatError::new(
+                p("id"),
+                ErrorKind::DuplicateId {
+                    id: o.id.to_owned(),
+                    first,
+                },
+            ));
+        }
+        ids.insert(o.id, raw.annotations.len() + i);
+        if !label_ids.contains_key(o.label) {
+            return Err(FormatError::new(
+                p("label"),
+                ErrorKind::UnknownLabel {
+                    label: o.label.to_owned(),
+                },
+            ));
+        }
+        orphans.push(Orphan {
+            annotation: Annotation {
+                id: o.id.to_owned(),
+                start: o.start,
+                end: o.end,
+                label: o.label.to_owned(),
+                quote: o.quote.to_owned(),
+                note: o.note.to_owned(),
+                created: timestamp(o.created, p("created"))?,
+                modified: timestamp(o.modified, p("modified"))?,
+            },
+            prefix: o.prefix.to_owned(),
+            suffix: o.suffix.to_owned(),
+            revision: o.revision.to_owned(),
+        });
+    }
     Ok(V1File {
         document,
         labels: LabelSet(labels),
         annotations,
         filled_in: Vec::new(),
+        meta,
+        orphans,
+        edited,
     })
 }
 

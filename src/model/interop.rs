@@ -336,15 +336,7 @@ impl AppModel {
                 ),
             );
         }
-        self.import_file(
-            v1::V1File {
-                document: doc,
-                labels,
-                annotations,
-                filled_in: Vec::new(),
-            },
-            now,
-        );
+        self.import_file(v1::V1File::plain(doc, labels, annotations), now);
     }
 }
 

@@ -169,6 +169,11 @@ pub enum ErrorKind {
     },
     /// `document.id` is not the hex SHA-256 of `document.text`.
     DocumentIdMismatch,
+    /// `document.revisions` does not fit the document.
+    BadRevisions {
+        /// Why.
+        why: String,
+    },
     /// `document.text` contains carriage returns (v1 text is LF only).
     CarriageReturn,
     /// A date that is not RFC 3339 (`2013-11-29T10:00:00.000Z`).
@@ -327,11 +332,11 @@ impl fmt::Display for ErrorKind {
             ),
             NewerVersion { found } => write!(
                 f,
-                "the file was made by a newer Surligneur (format version {found}, this one reads version {VERSION}), so update Surligneur to open it."
+                "the file was made by a newer Surligneur (format version {found}, this one reads versions 1 to {VERSION}), so update Surligneur to open it."
             ),
             UnsupportedVersion { found } => write!(
                 f,
-                "the format version {} does not exist (it should be {VERSION}).",
+                "the format version {} does not exist (it should be 1 to {VERSION}).",
                 shortened(found)
             ),
             MissingField { field } => write!(f, "the field {} is missing.", quoted(field)),
@@ -414,6 +419,7 @@ impl fmt::Display for ErrorKind {
                 "the look {} should be \"fill\" or \"underline\".",
                 quoted(found)
             ),
+            BadRevisions { why } => write!(f, "the revisions do not fit the text: {why}."),
             DocumentIdMismatch => write!(
                 f,
                 "the document id does not match its text, so the text was changed after export."
