@@ -1,5 +1,6 @@
 //! Re-anchoring: one hand case per revision kind on the seed article, emoji,
 //! duplicates that must not attract, imports, and three properties.
+#![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
 use surligneur::core::anchor::{

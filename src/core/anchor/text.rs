@@ -278,6 +278,7 @@ mod tests {
         d[a.len()][b.len()]
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     proptest::proptest! {
         #[test]
         fn banded_levenshtein_matches_the_full_table(a in "[abc]{0,12}", b in "[abc]{0,12}", max in 0usize..14) {
