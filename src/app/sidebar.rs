@@ -122,7 +122,7 @@ pub fn sidebar(props: &SidebarProps) -> Html {
         <aside class="sidebar" aria-label="Annotations">
             <h2>{ "Annotations" }</h2>
             if total == 0 {
-                <p class="empty">{ "Select text in the article, then press 1, 2 or 3 (or pick a label)." }</p>
+                <p class="empty">{ "Select text in the article, then press a label's key or pick a label." }</p>
             }
             { for groups }
         </aside>
@@ -151,6 +151,22 @@ pub struct EntryProps {
 pub fn entry_row(props: &EntryProps) -> Html {
     let e = &props.entry;
     let id = e.id.clone();
+    // The menu shows the entry's real label, whatever the user picked in
+    // it before (an undo changes the label back without touching the
+    // menu, and an `<option selected>` attribute no longer moves a menu
+    // the user has used).
+    let select = use_node_ref();
+    {
+        let select = select.clone();
+        let label = e.label.clone();
+        use_effect(move || {
+            if let Some(s) = select.cast::<web_sys::HtmlSelectElement>() {
+                if s.value() != label {
+                    s.set_value(&label);
+                }
+            }
+        });
+    }
     let on_focus = {
         let (cb, id) = (props.on_focus.clone(), id.clone());
         Callback::from(move |_| cb.emit(id.clone()))
@@ -185,9 +201,9 @@ pub fn entry_row(props: &EntryProps) -> Html {
         <li class="entry" data-entry-id={e.id.clone()}>
             <button class="quote" data-action="goto" onclick={on_focus} title="Show in the article">{ format!("« {} »", e.quote) }</button>
             <div class="entry-tools">
-                <select data-action="relabel" aria-label="Label" onchange={on_relabel}>
+                <select ref={select} data-action="relabel" aria-label="Label" onchange={on_relabel}>
                     { for props.labels.iter().map(|l| html! {
-                        <option value={l.id.clone()} selected={l.id == e.label}>{ l.name.clone() }</option>
+                        <option key={l.id.clone()} value={l.id.clone()} selected={l.id == e.label}>{ l.name.clone() }</option>
                     }) }
                 </select>
                 <button data-action="delete" aria-label="Delete annotation" onclick={on_delete}>{ "Delete" }</button>
