@@ -451,7 +451,7 @@ async fn touch_a_long_press_selection_shows_the_picker_below_and_a_tap_tags() {
     touch(app.article().as_ref(), "touchstart");
     let (s, e) = {
         let text = app.article().text_content().unwrap();
-        find(&text, "Cloudwatt", 1)
+        find(&text, "Cloudwatt", 0)
     };
     select_in(&app.article(), s, s + 5);
     selection_changed().await;
