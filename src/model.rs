@@ -389,6 +389,7 @@ impl AppModel {
                 .try_apply(Action::Sync {
                     annotations: s.file.annotations,
                     lengths: s.lengths,
+                    labels: s.file.labels,
                 })
                 .is_ok(),
             Err(e @ StoredError::Newer { .. }) => {
@@ -447,6 +448,7 @@ impl AppModel {
                     document,
                     labels,
                     annotations,
+                    ..
                 } = stored.file;
                 match Session::restore(document, labels, annotations, stored.lengths) {
                     Ok(s) => {
@@ -657,6 +659,13 @@ impl AppModel {
                 return;
             }
         };
+        if !file.filled_in.is_empty() {
+            let what: Vec<String> = file.filled_in.iter().map(ToString::to_string).collect();
+            self.alert(
+                AlertKind::Notice,
+                format!("The file lacked {}: filled in.", what.join(" and ")),
+            );
+        }
         let id = file.document.id().to_owned();
         if id != self.session.doc().id() {
             self.save_now(now);
@@ -666,6 +675,7 @@ impl AppModel {
                     document,
                     labels,
                     annotations,
+                    ..
                 } = file;
                 let n = annotations.len();
                 match Session::with_annotations(document, labels, annotations) {
@@ -709,9 +719,32 @@ impl AppModel {
             return;
         };
         let n = p.file.annotations.len();
+        let (_, differing) = self.session.labels().union(&p.file.labels);
+        if !differing.is_empty() {
+            let names: Vec<String> = differing
+                .iter()
+                .map(|id| {
+                    let name = self
+                        .session
+                        .labels()
+                        .get(id)
+                        .map_or(id.as_str(), |l| l.name.as_str());
+                    format!("“{name}”")
+                })
+                .collect();
+            self.alert(
+                AlertKind::Notice,
+                format!(
+                    "The file defines the label{} {} differently (name, colour, key or look): this document's definition was kept.",
+                    if names.len() == 1 { "" } else { "s" },
+                    names.join(", ")
+                ),
+            );
+        }
         match self.apply_change(Action::Import {
             annotations: p.file.annotations,
             mode,
+            labels: Some(p.file.labels),
         }) {
             Some(Change {
                 import: Some(st), ..
@@ -759,6 +792,7 @@ impl AppModel {
         self.apply(Action::Sync {
             annotations: s.file.annotations,
             lengths: s.lengths,
+            labels: s.file.labels,
         });
         self.refresh_docs();
     }

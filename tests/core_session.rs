@@ -313,6 +313,7 @@ fn import_merge() {
     let fresh = ann(&d, "o", or, "organisation", 1);
     let ch = s
         .apply(Action::Import {
+            labels: None,
             annotations: vec![newer_p.clone(), older_c, tie_c, dup_of_p, fresh.clone()],
             mode: ImportMode::Merge,
         })
@@ -351,6 +352,7 @@ fn import_merge() {
     let n = s.history().undo_len();
     let again = s
         .apply(Action::Import {
+            labels: None,
             annotations: vec![newer_p, fresh],
             mode: ImportMode::Merge,
         })
@@ -375,6 +377,7 @@ fn import_is_all_or_nothing_and_reports_every_problem() {
     for mode in [ImportMode::Merge, ImportMode::Replace] {
         let err = s
             .apply(Action::Import {
+                labels: None,
                 annotations: vec![
                     good.clone(),
                     bad_quote.clone(),
@@ -417,6 +420,7 @@ fn import_replace() {
     let new_x = ann(&d, "x", find(&d, "Patrick Starck"), "person", 1);
     let ch = s
         .apply(Action::Import {
+            labels: None,
             annotations: vec![new_x.clone(), keep.clone(), changed_p.clone()],
             mode: ImportMode::Replace,
         })
@@ -441,6 +445,7 @@ fn import_replace() {
     // Replace with nothing removes everything.
     let ch = s
         .apply(Action::Import {
+            labels: None,
             annotations: vec![],
             mode: ImportMode::Replace,
         })
@@ -454,6 +459,7 @@ fn import_replace() {
     let a = ann(&d, "a", find(&d, "Orange"), "organisation", 1);
     let b = ann(&d, "b", find(&d, "Orange"), "organisation", 1);
     let err = s.apply(Action::Import {
+        labels: None,
         annotations: vec![a.clone(), a, b],
         mode: ImportMode::Replace,
     });
@@ -842,6 +848,7 @@ fn to_action(d: &Document, st: &[Annotation], step: &Step, now: i64) -> Action {
             now: t,
         },
         Step::Import { items, replace } => Action::Import {
+            labels: None,
             annotations: resolve(d, st, items, now),
             mode: if *replace {
                 ImportMode::Replace
@@ -971,6 +978,7 @@ fn undo_all_returns_to_the_initial_state() {
     .unwrap();
     s.apply(Action::Delete { id: "a".into() }).unwrap();
     s.apply(Action::Import {
+        labels: None,
         annotations: vec![],
         mode: ImportMode::Replace,
     })

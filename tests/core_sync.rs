@@ -42,6 +42,7 @@ fn sync(to: &mut Session, from: &Session) -> Result<surligneur::core::Change, Co
     to.apply(Action::Sync {
         annotations: from.annotations().to_vec(),
         lengths: from.causal_lengths().clone(),
+        labels: from.labels().clone(),
     })
 }
 
@@ -105,6 +106,7 @@ fn a_replace_import_counts_removals_and_an_updated_annotation_stays_alive() {
     updated.note = "changed".into();
     updated.modified = Timestamp(5);
     s.apply(Action::Import {
+        labels: None,
         annotations: vec![updated],
         mode: surligneur::core::ImportMode::Replace,
     })
@@ -222,6 +224,7 @@ fn a_sync_is_all_or_nothing_and_idempotent() {
         .apply(Action::Sync {
             annotations: bad,
             lengths: BTreeMap::from([("gone".to_owned(), 2)]),
+            labels: LabelSet::default(),
         })
         .unwrap_err();
     assert!(

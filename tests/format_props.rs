@@ -106,6 +106,7 @@ fn labels_strategy() -> impl Strategy<Value = LabelSet> {
                     name,
                     color: if upper { color.to_uppercase() } else { color },
                     key: key.to_string(),
+                    look: surligneur::core::span::Look::default_for(""),
                 }
             })
             .collect();
@@ -298,9 +299,17 @@ fn check_any(bytes: &[u8]) -> Result<(), TestCaseError> {
             );
         }
         Ok(f) => {
+            let lenient = !f.filled_in.is_empty();
             let json = v1::to_json(&f.document, &f.labels, f.annotations.iter());
             let again = v1::parse_str(&json)
                 .map_err(|e| TestCaseError::fail(format!("re-export refused: {e}")))?;
+            // What a hand-made file lacked is filled in once; the re-export
+            // lacks nothing.
+            prop_assert!(again.filled_in.is_empty());
+            let f = v1::V1File {
+                filled_in: Vec::new(),
+                ..f
+            };
             prop_assert_eq!(&again, &f);
             prop_assert_eq!(
                 v1::to_json(&again.document, &again.labels, again.annotations.iter()),
@@ -308,6 +317,7 @@ fn check_any(bytes: &[u8]) -> Result<(), TestCaseError> {
             );
             let text = std::str::from_utf8(bytes).unwrap();
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            let text = if lenient { json.as_str() } else { text };
             prop_assert_eq!(
                 schema_errors(text),
                 None,

@@ -4,6 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use serde_json::{json, Value};
+use surligneur::core::span::Look;
 use surligneur::core::{Annotation, Document, LabelDef, LabelSet, Timestamp};
 use surligneur::format::v1::{self, ErrorKind, FormatError};
 
@@ -108,6 +109,7 @@ fn writer_output_is_pinned() {
         name: "Person".into(),
         color: "#e69f00".into(),
         key: "1".into(),
+        look: Look::Fill,
     }]);
     let mut a = ann(&doc, "x", 10, 16, "person");
     a.note = "dit \"oui\"".into();
@@ -125,7 +127,8 @@ fn writer_output_is_pinned() {
       "id": "person",
       "name": "Person",
       "color": "#e69f00",
-      "key": "1"
+      "key": "1",
+      "look": "fill"
     }
   ],
   "annotations": [
@@ -263,6 +266,7 @@ fn every_error_kind_has_a_test() {
             ErrorKind::EmptyId => "empty_id",
             ErrorKind::BadColor { .. } => "bad_color",
             ErrorKind::BadKey { .. } => "bad_key",
+            ErrorKind::BadLook { .. } => "bad_look",
             ErrorKind::DocumentIdMismatch => "document_id_mismatch",
             ErrorKind::CarriageReturn => "carriage_return",
             ErrorKind::BadTimestamp { .. } => "bad_timestamp",
@@ -540,12 +544,6 @@ fn missing_field() {
             }
         },
         "The field \"version\" is missing.",
-    );
-    check(
-        expect_err(&without("labels")),
-        "",
-        |k| matches!(k, ErrorKind::MissingField { field } if field == "labels"),
-        "\"labels\" is missing",
     );
     check(
         expect_err(&without("document/text")),
@@ -834,16 +832,35 @@ fn bad_color() {
 
 #[test]
 fn bad_key() {
-    for key in ["", "12", "e\u{301}"] {
+    for key in ["12", "e\u{301}"] {
         check(
             expect_err(&with("labels/0/key", json!(key))),
             "labels[0].key",
             |k| matches!(k, ErrorKind::BadKey { .. }),
-            "should be exactly one character.",
+            "should be one character (or empty for no key).",
         );
     }
+    // No key: the label works from the picker only.
+    let keyless = parse_value(&with("labels/0/key", json!(""))).unwrap();
+    assert_eq!(keyless.labels.0[0].key, "");
     assert!(parse_value(&with("labels/0/key", json!("é"))).is_ok());
     assert!(parse_value(&with("labels/0/key", json!("😀"))).is_ok());
+}
+
+#[test]
+fn bad_look() {
+    check(
+        expect_err(&with("labels/0/look", json!("bold"))),
+        "labels[0].look",
+        |k| matches!(k, ErrorKind::BadLook { .. }),
+        "should be \"fill\" or \"underline\".",
+    );
+    // Absent: claims are underlined, the rest filled.
+    let f = parse_value(&valid()).unwrap();
+    let looks: Vec<Look> = f.labels.iter().map(|l| l.look).collect();
+    assert_eq!(looks, [Look::Fill, Look::Fill, Look::Underline]);
+    let f = parse_value(&with("labels/0/look", json!("underline"))).unwrap();
+    assert_eq!(f.labels.0[0].look, Look::Underline);
 }
 
 #[test]
@@ -939,7 +956,6 @@ fn invalid_files_fail_the_json_schema() {
         with("annotations/0/start", json!(-1)),
         with("annotations/0/end", json!(1.5)),
         with("annotations/0/end", json!("14")),
-        without("labels"),
         without("annotations/0/note"),
         with("format", json!("other")),
         with("version", json!(2)),
@@ -960,4 +976,74 @@ fn invalid_files_fail_the_json_schema() {
         assert!(parse_value(&v).is_err(), "parser accepts {v}");
     }
     assert_eq!(schema_errors(&with("labels/0/key", json!("😀"))), None);
+    // What Surligneur writes always has labels; a hand-made file without
+    // them is read leniently (see `lenient_hand_made_files`).
+    assert!(schema_errors(&without("labels")).is_some());
+    assert!(parse_value(&without("labels")).is_ok());
+}
+
+#[test]
+fn lenient_hand_made_files() {
+    use v1::FilledIn;
+    // No document id: computed from the text.
+    let f = parse_value(&without("document/id")).unwrap();
+    assert_eq!(f.filled_in, [FilledIn::DocumentId]);
+    assert_eq!(
+        f.document.id(),
+        parse_value(&valid()).unwrap().document.id()
+    );
+    // No labels: the three defaults.
+    let f = parse_value(&without("labels")).unwrap();
+    assert_eq!(f.filled_in, [FilledIn::Labels]);
+    assert_eq!(f.labels, LabelSet::default());
+    // Labels lacking defaults that annotations use: those are added, after
+    // the file's own, without a key another label has.
+    let mut v = valid();
+    v["labels"] = json!([{ "id": "place", "name": "Place", "color": "#009e73", "key": "3" }]);
+    let f = parse_value(&v).unwrap();
+    assert_eq!(
+        f.filled_in,
+        [FilledIn::DefaultLabels(vec![
+            "person".into(),
+            "organisation".into(),
+            "claim".into()
+        ])]
+    );
+    let ids: Vec<(&str, &str)> = f
+        .labels
+        .iter()
+        .map(|l| (l.id.as_str(), l.key.as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("place", "3"),
+            ("person", "1"),
+            ("organisation", "2"),
+            ("claim", "")
+        ]
+    );
+    assert_eq!(
+        FilledIn::DefaultLabels(vec!["person".into()]).to_string(),
+        "the default labels person"
+    );
+    // Both at once.
+    let mut v = without("labels");
+    v["document"].as_object_mut().unwrap().remove("id");
+    assert_eq!(parse_value(&v).unwrap().filled_in.len(), 2);
+    // A file Surligneur wrote needs nothing.
+    assert!(parse_value(&valid()).unwrap().filled_in.is_empty());
+    // Still refused for a real reason: a label that is not a default.
+    let mut v = valid();
+    v["labels"] = json!([]);
+    v["annotations"][0]["label"] = json!("place");
+    assert!(matches!(
+        expect_err(&v).kind,
+        ErrorKind::UnknownLabel { .. }
+    ));
+    // A wrong id is still wrong (the text changed after export).
+    assert!(matches!(
+        expect_err(&with("document/id", json!("00"))).kind,
+        ErrorKind::DocumentIdMismatch
+    ));
 }

@@ -591,3 +591,71 @@ fn the_same_unreadable_value_met_at_every_start_is_backed_up_once() {
     boot(&kv);
     assert_eq!(store::backups(&*kv).unwrap().len(), 2);
 }
+
+#[test]
+fn merging_a_file_with_its_own_labels_unites_the_sets_and_says_what_differed() {
+    use surligneur::core::span::Look;
+    use surligneur::core::LabelDef;
+    let kv = Rc::new(MemoryKv::default());
+    let mut m = boot(&kv);
+    add(&mut m, "Orange", "organisation", "o1");
+    let doc = Document::from_plain_text(DEFAULT_ARTICLE);
+    let mut labels = LabelSet::default();
+    labels.0[0].color = "#000000".into(); // person, recoloured there
+    labels.0.push(LabelDef {
+        id: "place".into(),
+        name: "Place".into(),
+        color: "#009e73".into(),
+        key: "4".into(),
+        look: Look::Fill,
+    });
+    let (start, end) = find(DEFAULT_ARTICLE, "Thalès");
+    let lyon = Annotation::at(&doc, "l1", start, end, "place", t(3)).unwrap();
+    let bytes = v1::to_json(&doc, &labels, [&lyon]).into_bytes();
+    m.import(&bytes, t(5));
+    m.resolve_import(Some(ImportMode::Merge));
+    let ids: Vec<&str> = m.session().labels().iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(ids, ["person", "organisation", "claim", "place"]);
+    assert_eq!(m.session().labels().get("person").unwrap().color, "#e69f00");
+    assert_eq!(m.session().annotations().get("l1").unwrap().label, "place");
+    let texts: Vec<&str> = m.alerts().iter().map(|a| a.text.as_str()).collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains("defines the label “Person” differently")
+                && t.contains("this document's definition was kept")),
+        "{texts:?}"
+    );
+    // One undo takes back the annotation and the label it brought.
+    assert!(m.apply(Action::Undo));
+    assert!(!m.session().labels().contains("place"));
+    assert!(m.session().annotations().get("l1").is_none());
+    // Saved and restored with the labels.
+    assert!(m.apply(Action::Redo));
+    m.save_now(t(10));
+    let m2 = boot(&kv);
+    assert!(m2.session().labels().contains("place"));
+}
+
+#[test]
+fn a_hand_made_file_is_read_leniently_with_a_notice() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut m = boot(&kv);
+    let (start, end) = find(DEFAULT_ARTICLE, "Patrick Starck");
+    let file = serde_json::json!({
+        "format": "surligneur", "version": 1,
+        "document": { "title": "T", "text": DEFAULT_ARTICLE },
+        "annotations": [{ "id": "p", "start": start, "end": end, "label": "person",
+            "quote": "Patrick Starck", "note": "", "created": "2026-01-01T00:00:00Z",
+            "modified": "2026-01-01T00:00:00Z" }]
+    });
+    m.import(file.to_string().as_bytes(), t(5));
+    let texts: Vec<&str> = m.alerts().iter().map(|a| a.text.as_str()).collect();
+    assert!(
+        texts.iter().any(|t| t.starts_with(
+            "The file lacked the document id (computed from its text) and the labels"
+        )),
+        "{texts:?}"
+    );
+    assert!(m.session().annotations().get("p").is_some());
+}

@@ -81,6 +81,7 @@ async fn hostile_article_title_notes_and_labels_stay_text() {
         name: PAYLOADS[0].into(),
         color: "#123456".into(),
         key: "9".into(),
+        look: surligneur::core::span::Look::Fill,
     });
     let quote = "<img src=x onerror=\"window.__xss=1\">";
     let a = Annotation {

@@ -12,7 +12,7 @@
 use std::collections::VecDeque;
 
 use super::document::Document;
-use super::span::Annotation;
+use super::span::{Annotation, LabelSet};
 use super::spans::{AnnotationSet, SpanError};
 
 /// How many operations can be undone.
@@ -20,7 +20,7 @@ pub const HISTORY_LIMIT: usize = 500;
 
 /// One primitive change to one annotation.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Edit {
+pub struct SpanEdit {
     /// The annotation's id.
     pub id: String,
     /// Before the edit (`None`: it did not exist).
@@ -29,13 +29,66 @@ pub struct Edit {
     pub after: Option<Annotation>,
 }
 
-impl Edit {
+impl SpanEdit {
     /// The edit that undoes this one.
-    pub fn inverse(&self) -> Edit {
-        Edit {
+    pub fn inverse(&self) -> SpanEdit {
+        SpanEdit {
             id: self.id.clone(),
             before: self.after.clone(),
             after: self.before.clone(),
+        }
+    }
+}
+
+/// One primitive change to one record of a document. Every kind of record
+/// goes through this one type, so one history undoes any mix of them and
+/// one rule (an entry is the edits in order, undone in reverse) holds for
+/// all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Edit {
+    /// An annotation came, went or changed.
+    Span(SpanEdit),
+    /// The label set changed (added, renamed, recoloured, re-keyed,
+    /// reordered or removed labels). The whole set before and after: it is
+    /// small, and its order is part of it.
+    Labels {
+        /// The set before.
+        before: LabelSet,
+        /// The set after.
+        after: LabelSet,
+    },
+}
+
+impl Edit {
+    /// A change to annotation `id`.
+    pub fn span(
+        id: impl Into<String>,
+        before: Option<Annotation>,
+        after: Option<Annotation>,
+    ) -> Edit {
+        Edit::Span(SpanEdit {
+            id: id.into(),
+            before,
+            after,
+        })
+    }
+
+    /// The edit that undoes this one.
+    pub fn inverse(&self) -> Edit {
+        match self {
+            Edit::Span(e) => Edit::Span(e.inverse()),
+            Edit::Labels { before, after } => Edit::Labels {
+                before: after.clone(),
+                after: before.clone(),
+            },
+        }
+    }
+
+    /// The annotation edit, if this is one.
+    pub fn as_span(&self) -> Option<&SpanEdit> {
+        match self {
+            Edit::Span(e) => Some(e),
+            Edit::Labels { .. } => None,
         }
     }
 }
@@ -56,7 +109,7 @@ impl Entry {
     }
 }
 
-/// Why a list of edits could not be applied: the annotations are not in the
+/// Why a list of edits could not be applied: the records are not in the
 /// state the edits expect.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
@@ -66,12 +119,25 @@ pub enum EditError {
         /// Its id.
         id: String,
     },
+    /// The labels are not as the edit expects to find them.
+    #[error("the labels are not in the expected state")]
+    LabelsMismatch,
     /// The set refused the new state.
     #[error(transparent)]
     Span(#[from] SpanError),
 }
 
-fn apply_one(set: &mut AnnotationSet, doc: &Document, e: &Edit) -> Result<(), EditError> {
+/// The records edits apply to.
+pub struct Records<'a> {
+    /// The document (its text is not edited here).
+    pub doc: &'a Document,
+    /// The label set.
+    pub labels: &'a mut LabelSet,
+    /// The annotations.
+    pub set: &'a mut AnnotationSet,
+}
+
+fn apply_span(set: &mut AnnotationSet, doc: &Document, e: &SpanEdit) -> Result<(), EditError> {
     let mismatch = || EditError::Mismatch { id: e.id.clone() };
     if e.before.as_ref().is_some_and(|b| b.id != e.id)
         || e.after.as_ref().is_some_and(|a| a.id != e.id)
@@ -96,18 +162,27 @@ fn apply_one(set: &mut AnnotationSet, doc: &Document, e: &Edit) -> Result<(), Ed
     Ok(())
 }
 
+fn apply_one(r: &mut Records<'_>, e: &Edit) -> Result<(), EditError> {
+    match e {
+        Edit::Span(e) => apply_span(r.set, r.doc, e),
+        Edit::Labels { before, after } => {
+            if r.labels != before {
+                return Err(EditError::LabelsMismatch);
+            }
+            after.clone_into(r.labels);
+            Ok(())
+        }
+    }
+}
+
 /// Apply `edits` in order. All or nothing: if one fails, those already
-/// applied are undone and the set is as before.
-pub fn apply_edits(
-    set: &mut AnnotationSet,
-    doc: &Document,
-    edits: &[Edit],
-) -> Result<(), EditError> {
+/// applied are undone and the records are as before.
+pub fn apply_edits(r: &mut Records<'_>, edits: &[Edit]) -> Result<(), EditError> {
     for (i, e) in edits.iter().enumerate() {
-        if let Err(err) = apply_one(set, doc, e) {
+        if let Err(err) = apply_one(r, e) {
             for done in edits.iter().take(i).rev() {
                 // Exact inverses of edits just applied: cannot fail.
-                let _ = apply_one(set, doc, &done.inverse());
+                let _ = apply_one(r, &done.inverse());
             }
             return Err(err);
         }
@@ -221,7 +296,21 @@ impl History {
     /// copy changed them), so they could not be applied. Returns how many
     /// were dropped. Entries about other annotations stay.
     pub fn forget(&mut self, ids: &std::collections::BTreeSet<String>) -> usize {
-        let stale = |e: &Entry| e.edits.iter().any(|x| ids.contains(&x.id));
+        let stale = |e: &Entry| {
+            e.edits
+                .iter()
+                .any(|x| x.as_span().is_some_and(|x| ids.contains(&x.id)))
+        };
+        let before = self.undo.len() + self.redo.len();
+        self.undo.retain(|e| !stale(e));
+        self.redo.retain(|e| !stale(e));
+        before - self.undo.len() - self.redo.len()
+    }
+
+    /// Drop every entry that edits the label set (another copy changed
+    /// it, so their recorded states no longer match). Returns how many.
+    pub fn forget_labels(&mut self) -> usize {
+        let stale = |e: &Entry| e.edits.iter().any(|x| matches!(x, Edit::Labels { .. }));
         let before = self.undo.len() + self.redo.len();
         self.undo.retain(|e| !stale(e));
         self.redo.retain(|e| !stale(e));
@@ -273,6 +362,7 @@ mod tests {
     fn failed_edit_list_rolls_back() {
         let d = Document::from_plain_text("Alice and Bob");
         let mut set = AnnotationSet::new(&d);
+        let mut labels = LabelSet::default();
         let a = |id: &str, s: usize, e: usize| Annotation {
             id: id.into(),
             start: s,
@@ -283,38 +373,35 @@ mod tests {
             created: Timestamp(0),
             modified: Timestamp(0),
         };
+        macro_rules! recs {
+            () => {
+                Records {
+                    doc: &d,
+                    labels: &mut labels,
+                    set: &mut set,
+                }
+            };
+        }
         let edits = vec![
-            Edit {
-                id: "x".into(),
-                before: None,
-                after: Some(a("x", 0, 5)),
-            },
-            Edit {
-                id: "y".into(),
-                before: None,
-                after: Some(a("y", 10, 13)),
-            },
+            Edit::span("x", None, Some(a("x", 0, 5))),
+            Edit::span("y", None, Some(a("y", 10, 13))),
             // Expects "x" to be absent: it is not.
-            Edit {
-                id: "x".into(),
-                before: None,
-                after: Some(a("x", 0, 5)),
-            },
+            Edit::span("x", None, Some(a("x", 0, 5))),
         ];
         assert_eq!(
-            apply_edits(&mut set, &d, &edits),
+            apply_edits(&mut recs!(), &edits),
             Err(EditError::Mismatch { id: "x".into() })
         );
         assert!(set.is_empty());
         let good = &edits[..2];
-        apply_edits(&mut set, &d, good).unwrap();
+        apply_edits(&mut recs!(), good).unwrap();
         assert_eq!(set.len(), 2);
         let inverse = Entry {
             summary: String::new(),
             edits: good.to_vec(),
         }
         .inverse_edits();
-        apply_edits(&mut set, &d, &inverse).unwrap();
+        apply_edits(&mut recs!(), &inverse).unwrap();
         assert!(set.is_empty());
         set.assert_invariants(&d);
     }

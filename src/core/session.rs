@@ -8,8 +8,8 @@ use std::rc::Rc;
 use thiserror::Error;
 
 use super::document::Document;
-use super::history::{apply_edits, Edit, EditError, Entry, History};
-use super::span::{Annotation, LabelSet};
+use super::history::{apply_edits, Edit, EditError, Entry, History, Records};
+use super::span::{Annotation, LabelDef, LabelError, LabelSet};
 use super::spans::{AnnotationSet, SpanError};
 use super::time::Timestamp;
 
@@ -71,6 +71,10 @@ pub enum Action {
         annotations: Vec<Annotation>,
         /// Merge with or replace the current ones.
         mode: ImportMode,
+        /// The file's labels, if it has its own: those this document lacks
+        /// are added in the same step (a label both have keeps this
+        /// document's definition; [`LabelSet::union`] names them).
+        labels: Option<LabelSet>,
     },
     /// Bring in another copy of this document's state (another tab's
     /// save): annotations plus their causal lengths (see
@@ -88,11 +92,54 @@ pub enum Action {
         /// Its causal lengths other than the default (1 for a live
         /// annotation, 0 for an unknown id).
         lengths: BTreeMap<String, u32>,
+        /// Its labels: those this copy lacks are added (a label both have
+        /// keeps this copy's definition), so its annotations always find
+        /// their label.
+        labels: LabelSet,
+    },
+    /// Add a label at the end of the set.
+    AddLabel {
+        /// The new label (its id must be new, its key free or empty).
+        label: LabelDef,
+    },
+    /// Rename, recolour, re-key or restyle a label (same id).
+    UpdateLabel {
+        /// The label's id.
+        id: String,
+        /// Its new definition.
+        label: LabelDef,
+    },
+    /// Move a label to another position of the set.
+    MoveLabel {
+        /// The label's id.
+        id: String,
+        /// Its new position (0 is first).
+        to: usize,
+    },
+    /// Remove a label. If annotations use it, `fate` says what becomes of
+    /// them; without one the removal is refused ([`CoreError::LabelInUse`]),
+    /// so nothing is ever dropped silently.
+    RemoveLabel {
+        /// The label's id.
+        id: String,
+        /// What happens to its annotations.
+        fate: Option<LabelFate>,
+        /// Modification time for relabelled annotations.
+        now: Timestamp,
     },
     /// Revert the last operation.
     Undo,
     /// Reapply the last undone operation.
     Redo,
+}
+
+/// What becomes of the annotations of a removed label.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LabelFate {
+    /// They take this other label.
+    Relabel(String),
+    /// They are deleted (undoably, with the removal).
+    Delete,
 }
 
 /// What an import did.
@@ -125,12 +172,29 @@ pub struct Change {
     pub summary: String,
     /// For imports: the counts.
     pub import: Option<ImportStats>,
+    /// Whether any record changed (an annotation, a label…). A change to
+    /// records shown outside the article (a label's colour) may touch no
+    /// block and still has to be saved and shown.
+    pub edited: bool,
+    /// Whether the label set changed.
+    pub labels_changed: bool,
 }
 
 impl Change {
     /// Whether the action changed nothing (and left no history entry).
     pub fn is_noop(&self) -> bool {
-        self.touched_blocks.is_empty()
+        !self.edited
+    }
+
+    fn of(session: &Session, edits: &[Edit], focus: Option<String>, summary: String) -> Change {
+        Change {
+            touched_blocks: session.touched(edits),
+            focus,
+            summary,
+            import: None,
+            edited: !edits.is_empty(),
+            labels_changed: edits.iter().any(|e| matches!(e, Edit::Labels { .. })),
+        }
     }
 }
 
@@ -196,6 +260,18 @@ pub enum CoreError {
     /// The selection is only whitespace.
     #[error("the selection contains only spaces")]
     BlankSelection,
+    /// The label set refused the change.
+    #[error(transparent)]
+    Label(#[from] LabelError),
+    /// A label that annotations use was to be removed without saying what
+    /// becomes of them.
+    #[error("{count} annotations use the label {name}: say whether to relabel or delete them")]
+    LabelInUse {
+        /// The label's name.
+        name: String,
+        /// How many annotations use it.
+        count: usize,
+    },
     /// Undo with an empty undo stack.
     #[error("there is nothing to undo")]
     NothingToUndo,
@@ -339,7 +415,7 @@ impl Session {
     fn count_lifecycles(&mut self, edits: &[Edit]) {
         let mut first: BTreeMap<&str, bool> = BTreeMap::new();
         let mut last: BTreeMap<&str, bool> = BTreeMap::new();
-        for e in edits {
+        for e in edits.iter().filter_map(Edit::as_span) {
             first.entry(e.id.as_str()).or_insert(e.before.is_some());
             last.insert(e.id.as_str(), e.after.is_some());
         }
@@ -396,29 +472,52 @@ impl Session {
     fn touched(&self, edits: &[Edit]) -> Vec<usize> {
         let mut blocks = BTreeSet::new();
         for e in edits {
-            for a in e.before.iter().chain(e.after.iter()) {
-                blocks.extend(self.set.touched_blocks(a));
+            match e {
+                Edit::Span(e) => {
+                    for a in e.before.iter().chain(e.after.iter()) {
+                        blocks.extend(self.set.touched_blocks(a));
+                    }
+                }
+                // A label's name is in its highlights' tooltips and its
+                // look in their classes: their blocks render again. Its
+                // colour is in the generated stylesheet only.
+                Edit::Labels { before, after } => {
+                    let differs = |id: &str| {
+                        let (b, a) = (before.get(id), after.get(id));
+                        b.map(|l| (&l.name, l.look)) != a.map(|l| (&l.name, l.look))
+                    };
+                    for a in self.set.iter().filter(|a| differs(&a.label)) {
+                        blocks.extend(self.set.touched_blocks(a));
+                    }
+                }
             }
         }
         blocks.into_iter().collect()
     }
 
+    /// Apply `edits` to this session's records, all or nothing.
+    fn apply_all(&mut self, edits: &[Edit]) -> Result<(), EditError> {
+        apply_edits(
+            &mut Records {
+                doc: &self.doc,
+                labels: &mut self.labels,
+                set: &mut self.set,
+            },
+            edits,
+        )
+    }
+
     /// Record an operation whose edits are already applied.
     fn commit(&mut self, summary: String, edits: Vec<Edit>, focus: Option<String>) -> Change {
-        let touched_blocks = self.touched(&edits);
+        let change = Change::of(self, &edits, focus, summary);
         self.count_lifecycles(&edits);
         if !edits.is_empty() {
             self.history.record(Entry {
-                summary: summary.clone(),
+                summary: change.summary.clone(),
                 edits,
             });
         }
-        Change {
-            touched_blocks,
-            focus,
-            summary,
-            import: None,
-        }
+        change
     }
 
     fn noop(summary: String) -> Change {
@@ -441,14 +540,32 @@ impl Session {
             Action::Delete { id } => self.delete(&id),
             Action::Relabel { id, label, now } => self.relabel(&id, label, now),
             Action::EditNote { id, note, now } => self.edit_note(&id, note, now),
-            Action::Import { annotations, mode } => match mode {
-                ImportMode::Merge => self.import_merge(annotations),
-                ImportMode::Replace => self.import_replace(annotations),
-            },
+            Action::Import {
+                annotations,
+                mode,
+                labels,
+            } => {
+                let labels = self.unite_labels(labels.as_ref());
+                let r = match mode {
+                    ImportMode::Merge => self.import_merge(annotations, labels.clone()),
+                    ImportMode::Replace => self.import_replace(annotations, labels.clone()),
+                };
+                if r.is_err() {
+                    if let Some(Edit::Labels { before, .. }) = labels.first() {
+                        self.labels = before.clone();
+                    }
+                }
+                r
+            }
             Action::Sync {
                 annotations,
                 lengths,
-            } => self.sync(annotations, lengths),
+                labels,
+            } => self.sync(annotations, lengths, &labels),
+            Action::AddLabel { label } => self.add_label(label),
+            Action::UpdateLabel { id, label } => self.update_label(&id, label),
+            Action::MoveLabel { id, to } => self.move_label(&id, to),
+            Action::RemoveLabel { id, fate, now } => self.remove_label(&id, fate, now),
             Action::Undo => self.undo(),
             Action::Redo => self.redo(),
         }
@@ -493,11 +610,7 @@ impl Session {
             self.label_name(&a.label)
         );
         self.set.insert(&self.doc, a.clone())?;
-        let edits = vec![Edit {
-            id: id.clone(),
-            before: None,
-            after: Some(a),
-        }];
+        let edits = vec![Edit::span(id.clone(), None, Some(a))];
         Ok(self.commit(summary, edits, Some(id)))
     }
 
@@ -511,11 +624,7 @@ impl Session {
             quoted(&a.quote),
             self.label_name(&a.label)
         );
-        let edits = vec![Edit {
-            id: id.to_owned(),
-            before: Some(a),
-            after: None,
-        }];
+        let edits = vec![Edit::span(id.to_owned(), Some(a), None)];
         Ok(self.commit(summary, edits, None))
     }
 
@@ -528,11 +637,7 @@ impl Session {
     ) -> Result<Change, CoreError> {
         self.set.replace(&self.doc, new.clone())?;
         let id = new.id.clone();
-        let edits = vec![Edit {
-            id: id.clone(),
-            before: Some(old),
-            after: Some(new),
-        }];
+        let edits = vec![Edit::span(id.clone(), Some(old), Some(new))];
         Ok(self.commit(summary, edits, Some(id)))
     }
 
@@ -610,30 +715,49 @@ impl Session {
     ) -> Result<Change, CoreError> {
         if !errors.is_empty() {
             let undo: Vec<Edit> = edits.iter().rev().map(Edit::inverse).collect();
-            apply_edits(&mut self.set, &self.doc, &undo).map_err(CoreError::History)?;
+            self.apply_all(&undo).map_err(CoreError::History)?;
             return Err(CoreError::Invalid(errors));
         }
         let mut change = match step {
             Step::Recorded => self.commit(summary, edits, None),
             Step::FromElsewhere => {
-                let touched_blocks = self.touched(&edits);
+                let change = Change::of(self, &edits, None, summary);
                 self.count_lifecycles(&edits);
-                let changed: BTreeSet<String> = edits.iter().map(|e| e.id.clone()).collect();
+                let changed: BTreeSet<String> = edits
+                    .iter()
+                    .filter_map(Edit::as_span)
+                    .map(|e| e.id.clone())
+                    .collect();
                 self.history.forget(&changed);
-                Change {
-                    touched_blocks,
-                    focus: None,
-                    summary,
-                    import: None,
-                }
+                change
             }
         };
         change.import = Some(stats);
         Ok(change)
     }
 
-    fn import_merge(&mut self, incoming: Vec<Annotation>) -> Result<Change, CoreError> {
-        let mut edits = Vec::new();
+    /// Add the labels of `other` that this document lacks, now, returning
+    /// the edit (to begin the step's edits), if any.
+    fn unite_labels(&mut self, other: Option<&LabelSet>) -> Vec<Edit> {
+        let Some(other) = other else {
+            return Vec::new();
+        };
+        let (union, _) = self.labels.union(other);
+        if union == self.labels {
+            return Vec::new();
+        }
+        let before = std::mem::replace(&mut self.labels, union.clone());
+        vec![Edit::Labels {
+            before,
+            after: union,
+        }]
+    }
+
+    fn import_merge(
+        &mut self,
+        incoming: Vec<Annotation>,
+        mut edits: Vec<Edit>,
+    ) -> Result<Change, CoreError> {
         let mut errors = Vec::new();
         let mut stats = ImportStats::default();
         self.merge_into(incoming, &mut edits, &mut errors, &mut stats);
@@ -655,11 +779,7 @@ impl Session {
         let Some(old) = self.set.remove(id) else {
             return false;
         };
-        edits.push(Edit {
-            id: id.to_owned(),
-            before: Some(old),
-            after: None,
-        });
+        edits.push(Edit::span(id.to_owned(), Some(old), None));
         true
     }
 
@@ -695,11 +815,7 @@ impl Session {
                     }
                     match self.set.replace(&self.doc, a.clone()) {
                         Ok(old) => {
-                            edits.push(Edit {
-                                id: a.id.clone(),
-                                before: Some(old),
-                                after: Some(a),
-                            });
+                            edits.push(Edit::span(a.id.clone(), Some(old), Some(a)));
                             stats.updated += 1;
                         }
                         Err(e) => errors.push(fail(e)),
@@ -709,11 +825,7 @@ impl Session {
                 None if clash => stats.skipped_duplicates += 1,
                 None => match self.set.insert(&self.doc, a.clone()) {
                     Ok(()) => {
-                        edits.push(Edit {
-                            id: a.id.clone(),
-                            before: None,
-                            after: Some(a),
-                        });
+                        edits.push(Edit::span(a.id.clone(), None, Some(a)));
                         stats.added += 1;
                     }
                     Err(e) => errors.push(fail(e)),
@@ -726,7 +838,20 @@ impl Session {
         &mut self,
         incoming: Vec<Annotation>,
         mut lengths: BTreeMap<String, u32>,
+        labels: &LabelSet,
     ) -> Result<Change, CoreError> {
+        let mut edits = Vec::new();
+        let (union, _) = self.labels.union(labels);
+        if union != self.labels {
+            let e = Edit::Labels {
+                before: self.labels.clone(),
+                after: union,
+            };
+            self.apply_all(std::slice::from_ref(&e))
+                .map_err(CoreError::History)?;
+            edits.push(e);
+            self.history.forget_labels();
+        }
         // That copy's own lengths, made to agree with its annotations as
         // `restore` does.
         for a in &incoming {
@@ -741,7 +866,6 @@ impl Session {
         }
         let remote_length = |a: &Annotation| lengths.get(&a.id).copied().unwrap_or(1);
         // Deletions made elsewhere after this copy last saw the annotation.
-        let mut edits = Vec::new();
         let mut stats = ImportStats::default();
         for (id, &n) in &lengths {
             // Even: deleted there (and so not among its live annotations).
@@ -804,7 +928,11 @@ impl Session {
         Ok(change)
     }
 
-    fn import_replace(&mut self, incoming: Vec<Annotation>) -> Result<Change, CoreError> {
+    fn import_replace(
+        &mut self,
+        incoming: Vec<Annotation>,
+        label_edits: Vec<Edit>,
+    ) -> Result<Change, CoreError> {
         let mut errors = Vec::new();
         let mut wanted: BTreeMap<String, Annotation> = BTreeMap::new();
         for (index, a) in incoming.iter().enumerate() {
@@ -831,7 +959,7 @@ impl Session {
         }
         // Only the differences become edits: first every removal (so that
         // no exact-span clash can occur), then every insertion.
-        let mut edits = Vec::new();
+        let mut edits = label_edits;
         let mut stats = ImportStats::default();
         let mut taken_out: BTreeSet<String> = BTreeSet::new();
         for cur in self.set.to_vec() {
@@ -858,11 +986,7 @@ impl Session {
                     if !taken_out.contains(&a.id) {
                         stats.added += 1;
                     }
-                    edits.push(Edit {
-                        id: a.id.clone(),
-                        before: None,
-                        after: Some(a),
-                    });
+                    edits.push(Edit::span(a.id.clone(), None, Some(a)));
                 }
                 Err(error) => errors.push(InvalidAnnotation {
                     index,
@@ -881,12 +1005,145 @@ impl Session {
     /// The annotation to focus after `edits` took the set to their final
     /// state: the one annotation concerned, if it still exists.
     fn focus_after(&self, edits: &[Edit]) -> Option<String> {
-        let first = edits.first()?;
-        if edits.iter().all(|e| e.id == first.id) && self.set.contains(&first.id) {
+        let first = edits.first()?.as_span()?;
+        if edits
+            .iter()
+            .all(|e| e.as_span().is_some_and(|e| e.id == first.id))
+            && self.set.contains(&first.id)
+        {
             Some(first.id.clone())
         } else {
             None
         }
+    }
+
+    /// Replace the label set by `after` (already checked), with `spans`
+    /// (edits of annotations) applied around it: annotations leaving a
+    /// label are edited before it goes, so every state in between is valid.
+    fn change_labels(
+        &mut self,
+        after: LabelSet,
+        spans: Vec<Edit>,
+        summary: String,
+    ) -> Result<Change, CoreError> {
+        if after == self.labels && spans.is_empty() {
+            return Ok(Self::noop(format!("{summary}: nothing changed")));
+        }
+        let mut edits = spans;
+        edits.push(Edit::Labels {
+            before: self.labels.clone(),
+            after,
+        });
+        // Labels edited last: the span edits must see the label they go to,
+        // which every label operation keeps (a removal's target stays).
+        self.apply_all(&edits).map_err(CoreError::History)?;
+        Ok(self.commit(summary, edits, None))
+    }
+
+    fn add_label(&mut self, label: LabelDef) -> Result<Change, CoreError> {
+        let summary = format!("Added the label {}", label.name);
+        let after = self.labels.with_added(label)?;
+        self.change_labels(after, Vec::new(), summary)
+    }
+
+    fn update_label(&mut self, id: &str, label: LabelDef) -> Result<Change, CoreError> {
+        let old = self
+            .labels
+            .get(id)
+            .cloned()
+            .ok_or_else(|| LabelError::NotFound(id.to_owned()))?;
+        let summary = if old.name != label.name {
+            format!("Renamed the label {} to {}", old.name, label.name)
+        } else if old.color != label.color {
+            format!("Recoloured the label {}", label.name)
+        } else if old.key != label.key {
+            if label.key.is_empty() {
+                format!("The label {} has no key now", label.name)
+            } else {
+                format!("The label {} now has the key {}", label.name, label.key)
+            }
+        } else {
+            format!("Changed how the label {} looks", label.name)
+        };
+        let after = self.labels.with_updated(id, label)?;
+        self.change_labels(after, Vec::new(), summary)
+    }
+
+    fn move_label(&mut self, id: &str, to: usize) -> Result<Change, CoreError> {
+        let after = self.labels.with_moved(id, to)?;
+        let summary = format!("Moved the label {}", self.label_name(id));
+        self.change_labels(after, Vec::new(), summary)
+    }
+
+    fn remove_label(
+        &mut self,
+        id: &str,
+        fate: Option<LabelFate>,
+        now: Timestamp,
+    ) -> Result<Change, CoreError> {
+        let after = self.labels.with_removed(id)?;
+        let name = self.label_name(id).to_owned();
+        let users: Vec<Annotation> = self.set.iter().filter(|a| a.label == id).cloned().collect();
+        let mut spans = Vec::with_capacity(users.len());
+        let summary = match (&fate, users.is_empty()) {
+            (_, true) => format!("Removed the label {name}"),
+            (None, false) => {
+                return Err(CoreError::LabelInUse {
+                    name,
+                    count: users.len(),
+                })
+            }
+            (Some(LabelFate::Delete), false) => {
+                for a in users.iter().cloned() {
+                    spans.push(Edit::span(a.id.clone(), Some(a), None));
+                }
+                format!(
+                    "Removed the label {name} and its {} annotations",
+                    users.len()
+                )
+            }
+            (Some(LabelFate::Relabel(to)), false) => {
+                if to == id {
+                    return Err(LabelError::RelabelToSelf.into());
+                }
+                if !self.labels.contains(to) {
+                    return Err(LabelError::NotFound(to.clone()).into());
+                }
+                for a in users.iter().cloned() {
+                    // One already tagged the same way: the two become one.
+                    let twin = self.set.find_span(a.start, a.end, to).is_some();
+                    let after = (!twin).then(|| Annotation {
+                        label: to.clone(),
+                        modified: now,
+                        ..a.clone()
+                    });
+                    spans.push(Edit::span(a.id.clone(), Some(a), after));
+                }
+                format!(
+                    "Removed the label {name}; its {} annotations are now {}",
+                    users.len(),
+                    self.label_name(to)
+                )
+            }
+        };
+        self.change_labels(after, spans, summary)
+    }
+
+    /// `entry` no longer applies and is dropped: so is every other step
+    /// about the records it edits, since each was recorded on top of a
+    /// state that can no longer come back.
+    fn drop_entry(&mut self, entry: &Entry, e: EditError) -> CoreError {
+        let ids: BTreeSet<String> = entry
+            .edits
+            .iter()
+            .filter_map(Edit::as_span)
+            .map(|e| e.id.clone())
+            .collect();
+        self.history.forget(&ids);
+        if entry.edits.iter().any(|x| matches!(x, Edit::Labels { .. })) {
+            self.history.forget_labels();
+        }
+        CoreError::History(e)
     }
 
     fn undo(&mut self) -> Result<Change, CoreError> {
@@ -894,28 +1151,27 @@ impl Session {
         let edits = entry.inverse_edits();
         // A step that no longer applies is dropped, not put back: put back,
         // it would block every undo after it.
-        apply_edits(&mut self.set, &self.doc, &edits).map_err(CoreError::History)?;
+        self.apply_all(&edits)
+            .map_err(|e| self.drop_entry(&entry, e))?;
         self.count_lifecycles(&edits);
-        let change = Change {
-            touched_blocks: self.touched(&edits),
-            focus: self.focus_after(&edits),
-            summary: format!("Undone: {}", entry.summary),
-            import: None,
-        };
+        let focus = self.focus_after(&edits);
+        let change = Change::of(self, &edits, focus, format!("Undone: {}", entry.summary));
         self.history.undone(entry);
         Ok(change)
     }
 
     fn redo(&mut self) -> Result<Change, CoreError> {
         let entry = self.history.take_redo().ok_or(CoreError::NothingToRedo)?;
-        apply_edits(&mut self.set, &self.doc, &entry.edits).map_err(CoreError::History)?;
+        self.apply_all(&entry.edits)
+            .map_err(|e| self.drop_entry(&entry, e))?;
         self.count_lifecycles(&entry.edits);
-        let change = Change {
-            touched_blocks: self.touched(&entry.edits),
-            focus: self.focus_after(&entry.edits),
-            summary: format!("Redone: {}", entry.summary),
-            import: None,
-        };
+        let focus = self.focus_after(&entry.edits);
+        let change = Change::of(
+            self,
+            &entry.edits,
+            focus,
+            format!("Redone: {}", entry.summary),
+        );
         self.history.redone(entry);
         Ok(change)
     }

@@ -43,6 +43,7 @@ use std::collections::{BTreeMap, HashSet};
 use serde_json::Value;
 
 use super::v1::{self, V1File};
+use crate::core::span::Look;
 use crate::core::{Annotation, Document, LabelDef, LabelSet, Timestamp};
 
 /// Value of the `format` field.
@@ -262,6 +263,7 @@ fn validate(value: &Value) -> Result<Stored, String> {
                 name: t(name, "name")?,
                 color: t(color, "color")?,
                 key: t(key, "key")?,
+                look: Look::default_for(l.get("id").and_then(Value::as_str).unwrap_or("")),
             })
         })
         .collect::<Result<Vec<LabelDef>, String>>()?;
@@ -327,6 +329,7 @@ fn validate(value: &Value) -> Result<Stored, String> {
             document,
             labels: LabelSet(labels),
             annotations,
+            filled_in: Vec::new(),
         },
         lengths,
         version: VERSION,

@@ -54,6 +54,7 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use serde_json::{Number, Value};
 
+use crate::core::span::Look;
 use crate::core::{Annotation, Document, LabelDef, LabelSet, Timestamp};
 
 pub use error::{ErrorKind, FormatError};
@@ -75,6 +76,98 @@ pub struct V1File {
     /// Its annotations, in file order (document order when written by
     /// [`to_json`]).
     pub annotations: Vec<Annotation>,
+    /// What a hand-made file lacked and the reader filled in, where that
+    /// was unambiguous (empty for a file Surligneur wrote).
+    pub filled_in: Vec<FilledIn>,
+}
+
+/// Something a hand-made file lacked and the reader filled in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FilledIn {
+    /// `document.id` was missing: computed from the text.
+    DocumentId,
+    /// `labels` was missing: the three defaults.
+    Labels,
+    /// Annotations used these default labels (ids), which `labels` lacked.
+    DefaultLabels(Vec<String>),
+}
+
+impl std::fmt::Display for FilledIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FilledIn::DocumentId => write!(f, "the document id (computed from its text)"),
+            FilledIn::Labels => write!(
+                f,
+                "the labels (the three defaults: person, organisation, claim)"
+            ),
+            FilledIn::DefaultLabels(ids) => write!(f, "the default labels {}", ids.join(", ")),
+        }
+    }
+}
+
+/// A hand-made file's gaps filled in where that is unambiguous: the
+/// document id computed from its text, the default labels where `labels`
+/// is missing or lacks default labels that annotations use. `None` when
+/// nothing needed filling. Anything else wrong is left for the checks.
+fn fill_in(value: &Value) -> Option<(Value, Vec<FilledIn>)> {
+    let obj = value.as_object()?;
+    let mut filled = Vec::new();
+    let mut out = value.clone();
+    let doc = obj.get("document").and_then(Value::as_object);
+    if let Some(doc) = doc {
+        if !doc.contains_key("id") {
+            if let Some(text) = doc.get("text").and_then(Value::as_str) {
+                out["document"]["id"] = Value::String(crate::core::document::content_id(text));
+                filled.push(FilledIn::DocumentId);
+            }
+        }
+    }
+    let defaults = LabelSet::default();
+    let label_json = |l: &LabelDef, key: &str| serde_json::json!({ "id": l.id, "name": l.name, "color": l.color, "key": key });
+    match obj.get("labels") {
+        None => {
+            out["labels"] = Value::Array(defaults.iter().map(|l| label_json(l, &l.key)).collect());
+            filled.push(FilledIn::Labels);
+        }
+        Some(Value::Array(labels)) => {
+            let has = |id: &str| {
+                labels
+                    .iter()
+                    .any(|l| l.get("id").and_then(Value::as_str) == Some(id))
+            };
+            let key_taken = |key: &str| {
+                labels
+                    .iter()
+                    .any(|l| l.get("key").and_then(Value::as_str) == Some(key))
+            };
+            let used: Vec<&str> = obj
+                .get("annotations")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(|a| a.get("label")?.as_str()).collect())
+                .unwrap_or_default();
+            let missing: Vec<&LabelDef> = defaults
+                .iter()
+                .filter(|d| !has(&d.id) && used.contains(&d.id.as_str()))
+                .collect();
+            if !missing.is_empty() {
+                if let Some(Value::Array(list)) = out.get_mut("labels") {
+                    for d in &missing {
+                        let key = if key_taken(&d.key) {
+                            ""
+                        } else {
+                            d.key.as_str()
+                        };
+                        list.push(label_json(d, key));
+                    }
+                }
+                filled.push(FilledIn::DefaultLabels(
+                    missing.iter().map(|d| d.id.clone()).collect(),
+                ));
+            }
+        }
+        Some(_) => {}
+    }
+    (!filled.is_empty()).then_some((out, filled))
 }
 
 // ----- writing -------------------------------------------------------------
@@ -104,6 +197,7 @@ struct LabelOut<'a> {
     name: &'a str,
     color: &'a str,
     key: &'a str,
+    look: &'static str,
 }
 
 #[derive(Serialize)]
@@ -139,6 +233,7 @@ fn file_out<'a>(
                 name: &l.name,
                 color: &l.color,
                 key: &l.key,
+                look: l.look.as_str(),
             })
             .collect(),
         annotations: sorted
@@ -217,6 +312,8 @@ struct RawLabel<'a> {
     name: &'a str,
     color: &'a str,
     key: &'a str,
+    #[serde(default, borrow)]
+    look: Option<&'a str>,
 }
 
 #[derive(Deserialize)]
@@ -264,6 +361,11 @@ pub fn parse(bytes: &[u8]) -> Result<V1File, FormatError> {
 /// nested in another value, such as the stored form in `format::stored`).
 pub fn from_value(value: &Value) -> Result<V1File, FormatError> {
     check_envelope(value)?;
+    let filled = fill_in(value);
+    let (value, filled_in) = match &filled {
+        Some((v, f)) => (v, f.clone()),
+        None => (value, Vec::new()),
+    };
     // Paths are tracked only to explain a failure: tracking costs a string
     // per key, so the fast untracked pass goes first.
     let raw = match RawFile::deserialize(value) {
@@ -278,7 +380,9 @@ pub fn from_value(value: &Value) -> Result<V1File, FormatError> {
             );
         }
     };
-    validate(raw)
+    let mut file = validate(raw)?;
+    file.filled_in = filled_in;
+    Ok(file)
 }
 
 /// Text to JSON, with a path for errors inside the structure (found by a
@@ -658,13 +762,17 @@ pub(crate) fn check_labels<'a>(
                 },
             );
         }
-        if key.chars().count() != 1 {
+        // No key (""): the label works from the picker only.
+        if key.chars().count() > 1 {
             return e(
                 "key",
                 ErrorKind::BadKey {
                     found: key.to_owned(),
                 },
             );
+        }
+        if key.is_empty() {
+            continue;
         }
         if let Some(&first) = keys.get(key) {
             return dup("key", key, first);
@@ -676,6 +784,20 @@ pub(crate) fn check_labels<'a>(
 
 fn validate(raw: RawFile<'_>) -> Result<V1File, FormatError> {
     let label_ids = check_labels(raw.labels.iter().map(|l| (l.id, l.color, l.key)))?;
+    let mut looks = Vec::with_capacity(raw.labels.len());
+    for (i, l) in raw.labels.iter().enumerate() {
+        looks.push(match l.look {
+            None => Look::default_for(l.id),
+            Some(s) => Look::parse(s).ok_or_else(|| {
+                FormatError::new(
+                    format!("labels[{i}].look"),
+                    ErrorKind::BadLook {
+                        found: s.to_owned(),
+                    },
+                )
+            })?,
+        });
+    }
     // Document.
     if raw.document.text.contains('\r') {
         return Err(FormatError::new("document.text", ErrorKind::CarriageReturn));
@@ -764,17 +886,20 @@ fn validate(raw: RawFile<'_>) -> Result<V1File, FormatError> {
     let labels = raw
         .labels
         .iter()
-        .map(|l| LabelDef {
+        .zip(looks)
+        .map(|(l, look)| LabelDef {
             id: l.id.to_owned(),
             name: l.name.to_owned(),
             color: l.color.to_owned(),
             key: l.key.to_owned(),
+            look,
         })
         .collect();
     Ok(V1File {
         document,
         labels: LabelSet(labels),
         annotations,
+        filled_in: Vec::new(),
     })
 }
 

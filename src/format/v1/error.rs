@@ -157,8 +157,13 @@ pub enum ErrorKind {
         /// The value found.
         found: String,
     },
-    /// A label key that is not exactly one character (code point).
+    /// A label key that is more than one character (code point).
     BadKey {
+        /// The value found.
+        found: String,
+    },
+    /// A label look other than `fill` or `underline`.
+    BadLook {
         /// The value found.
         found: String,
     },
@@ -401,7 +406,12 @@ impl fmt::Display for ErrorKind {
             ),
             BadKey { found } => write!(
                 f,
-                "the key {} should be exactly one character.",
+                "the key {} should be one character (or empty for no key).",
+                quoted(found)
+            ),
+            BadLook { found } => write!(
+                f,
+                "the look {} should be \"fill\" or \"underline\".",
                 quoted(found)
             ),
             DocumentIdMismatch => write!(
