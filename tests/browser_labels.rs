@@ -5,6 +5,7 @@
 mod support;
 
 use support::*;
+use surligneur::core::span::Look;
 use surligneur::core::{Annotation, Document, LabelDef, LabelSet, Timestamp};
 use surligneur::format::v1;
 use wasm_bindgen::JsCast;
@@ -22,6 +23,7 @@ fn label(id: &str, name: &str, color: &str, key: &str) -> LabelDef {
         name: name.into(),
         color: color.into(),
         key: key.into(),
+        look: Look::Fill,
     }
 }
 
@@ -573,4 +575,332 @@ async fn at_390_px_no_horizontal_scroll_and_the_toolbar_takes_two_lines_at_most(
     handle.destroy();
     yew::scheduler::flush().await;
     frame.remove();
+}
+
+fn change(el: &web_sys::Element) {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    el.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+}
+
+async fn set_field(app: &Mounted, sel: &str, value: &str) {
+    let el = app.query(sel).unwrap_or_else(|| panic!("{sel}"));
+    if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
+        i.set_value(value);
+    } else {
+        el.unchecked_ref::<HtmlSelectElement>().set_value(value);
+    }
+    change(&el);
+    yew::scheduler::flush().await;
+}
+
+async fn undo(app: &Mounted) {
+    click(&app.query("button[data-action=undo]").unwrap()).await;
+}
+
+async fn redo(app: &Mounted) {
+    click(&app.query("button[data-action=redo]").unwrap()).await;
+}
+
+fn rows(app: &Mounted) -> Vec<String> {
+    app.query_all("[data-label-row]")
+        .iter()
+        .map(|r| r.get_attribute("data-label-row").unwrap())
+        .collect()
+}
+
+fn legend(app: &Mounted) -> Vec<String> {
+    app.query_all(".legend li")
+        .iter()
+        .map(|r| r.text_content().unwrap())
+        .collect()
+}
+
+/// Tag `needle` with key `key` (nothing focused, as after a click away).
+async fn tag(app: &Mounted, needle: &str, key: &str) {
+    document().body().unwrap().focus().unwrap();
+    app.select_text(needle, 0).await;
+    press(key).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_label_editor_adds_renames_recolours_rekeys_restyles_and_moves_undoably() {
+    let app = fresh().await;
+    click(&app.query("[data-action=labels]").unwrap()).await;
+    assert!(app.query("[data-dialog=labels][role=dialog]").is_some());
+    assert_eq!(rows(&app), ["person", "organisation", "claim"]);
+
+    // Add.
+    let name: HtmlInputElement = app
+        .query("[data-field=new-label-name]")
+        .unwrap()
+        .unchecked_into();
+    name.set_value("Place");
+    click(&app.query("[data-action=label-add]").unwrap()).await;
+    assert_eq!(rows(&app), ["person", "organisation", "claim", "place"]);
+    assert_eq!(live_text(&app), "Added the label Place");
+    // Its key is the first free one, and only free keys are offered.
+    let key = |app: &Mounted| -> String {
+        app.query("[data-label-row=place] [data-field=label-key]")
+            .unwrap()
+            .unchecked_into::<HtmlSelectElement>()
+            .value()
+    };
+    assert_eq!(key(&app), "4");
+    let keys: Vec<String> = app
+        .query_all("[data-label-row=place] [data-field=label-key] option")
+        .iter()
+        .map(|o| o.get_attribute("value").unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        ["", "4", "5", "6", "7", "8", "9"],
+        "never a taken key"
+    );
+    // The first palette colour no label has; filled.
+    let checked = app
+        .query("[data-label-row=place] input[data-field=label-color]:checked")
+        .unwrap()
+        .unchecked_into::<HtmlInputElement>()
+        .value();
+    assert_eq!(checked, "#009e73");
+    tag(&app, "Orange", "4").await;
+    assert_eq!(app.annotations()[0].1, "place");
+    let mark = app.query("#article mark[data-label=place]").unwrap();
+    assert_eq!(computed(&mark, "border-bottom-color"), rgb("#009e73"));
+    assert!(
+        legend(&app).contains(&"4 Place (1)".to_string()),
+        "{:?}",
+        legend(&app)
+    );
+
+    // Rename.
+    set_field(
+        &app,
+        "[data-label-row=place] [data-field=label-name]",
+        "Lieu",
+    )
+    .await;
+    assert_eq!(live_text(&app), "Renamed the label Place to Lieu");
+    assert!(legend(&app).contains(&"4 Lieu (1)".to_string()));
+    let mark = app.query("#article mark[data-label=place]").unwrap();
+    assert!(mark.get_attribute("title").unwrap().contains("Lieu"));
+    undo(&app).await;
+    assert!(legend(&app).contains(&"4 Place (1)".to_string()));
+    assert_eq!(live_text(&app), "Undone: Renamed the label Place to Lieu");
+    let name: HtmlInputElement = app
+        .query("[data-label-row=place] [data-field=label-name]")
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(name.value(), "Place", "the editor shows the undone name");
+
+    // Recolour through the swatch radios.
+    let vermilion: HtmlElement = app
+        .query("[data-label-row=place] input[data-field=label-color][value='#d55e00']")
+        .unwrap();
+    click(&vermilion).await;
+    assert_eq!(computed(&mark, "border-bottom-color"), rgb("#d55e00"));
+    let swatch = app.query(".group[data-group=place] .swatch").unwrap();
+    assert_eq!(computed(&swatch, "border-bottom-color"), rgb("#d55e00"));
+    undo(&app).await;
+    assert_eq!(computed(&mark, "border-bottom-color"), rgb("#009e73"));
+    redo(&app).await;
+    assert_eq!(computed(&mark, "border-bottom-color"), rgb("#d55e00"));
+
+    // Re-key: 7 tags, 4 no longer does.
+    set_field(&app, "[data-label-row=place] [data-field=label-key]", "7").await;
+    tag(&app, "Thalès", "4").await;
+    assert_eq!(app.annotations().len(), 1);
+    tag(&app, "Thalès", "7").await;
+    assert_eq!(
+        app.annotations()[1],
+        (
+            app.annotations()[1].0.clone(),
+            "place".into(),
+            "Thalès".into()
+        )
+    );
+    undo(&app).await; // the tag
+    undo(&app).await; // the key
+    assert_eq!(key(&app), "4");
+    tag(&app, "Thalès", "4").await;
+    assert_eq!(app.annotations()[1].1, "place");
+
+    // Look: underlined, no tint.
+    set_field(
+        &app,
+        "[data-label-row=place] [data-field=label-look]",
+        "underline",
+    )
+    .await;
+    let mark = app.query("#article mark[data-label=place]").unwrap();
+    assert_eq!(computed(&mark, "background-color"), "rgba(0, 0, 0, 0)");
+    assert_eq!(computed(&mark, "border-bottom-width"), "3px");
+    undo(&app).await;
+    let mark = app.query("#article mark[data-label=place]").unwrap();
+    assert_ne!(computed(&mark, "background-color"), "rgba(0, 0, 0, 0)");
+
+    // Reorder: up to first; picker, legend and panel follow.
+    click(
+        &app.query("[data-label-row=place] [data-action=label-up]")
+            .unwrap(),
+    )
+    .await;
+    click(
+        &app.query("[data-label-row=place] [data-action=label-up]")
+            .unwrap(),
+    )
+    .await;
+    click(
+        &app.query("[data-label-row=place] [data-action=label-up]")
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(rows(&app), ["place", "person", "organisation", "claim"]);
+    assert!(app
+        .query("[data-label-row=place] [data-action=label-up]")
+        .unwrap()
+        .has_attribute("disabled"));
+    let groups: Vec<String> = app
+        .query_all(".sidebar .group")
+        .iter()
+        .map(|g| g.get_attribute("data-group").unwrap())
+        .collect();
+    assert_eq!(groups, ["place", "person", "organisation", "claim"]);
+    assert!(legend(&app)[0].contains("Place"));
+    document().body().unwrap().focus().unwrap();
+    app.select_text("Cloudwatt", 0).await;
+    assert_eq!(
+        picker_labels(&app),
+        ["place", "person", "organisation", "claim"]
+    );
+    press("Escape").await;
+    undo(&app).await;
+    assert_eq!(rows(&app), ["person", "place", "organisation", "claim"]);
+    // Esc closes the editor.
+    press("Escape").await;
+    assert!(app.query("[data-dialog=labels]").is_none());
+    app.unmount().await;
+}
+
+#[wasm_bindgen_test]
+async fn removing_a_label_in_use_asks_then_relabels_or_deletes_undoably() {
+    let app = fresh().await;
+    tag(&app, "Orange", "2").await;
+    tag(&app, "Thalès", "2").await;
+    tag(&app, "Patrick Starck", "1").await;
+    click(&app.query("[data-action=labels]").unwrap()).await;
+    click(
+        &app.query("[data-label-row=organisation] [data-action=label-remove]")
+            .unwrap(),
+    )
+    .await;
+    // Asks; nothing changed yet.
+    assert!(app
+        .query("[data-label-row=organisation] [data-field=label-fate]")
+        .is_some());
+    assert_eq!(rows(&app).len(), 3);
+    assert_eq!(app.annotations().len(), 3);
+    click(&app.query("[data-action=label-remove-cancel]").unwrap()).await;
+    assert!(app.query("[data-field=label-fate]").is_none());
+    assert_eq!(rows(&app).len(), 3);
+
+    // Relabel them to claim, then remove.
+    click(
+        &app.query("[data-label-row=organisation] [data-action=label-remove]")
+            .unwrap(),
+    )
+    .await;
+    let options: Vec<String> = app
+        .query_all("[data-field=label-fate] option")
+        .iter()
+        .map(|o| o.get_attribute("value").unwrap())
+        .collect();
+    assert_eq!(options, ["person", "claim"], "only the other labels");
+    set_field(&app, "[data-field=label-fate]", "claim").await;
+    click(&app.query("[data-action=label-remove-relabel]").unwrap()).await;
+    assert_eq!(rows(&app), ["person", "claim"]);
+    let labels: Vec<String> = app.annotations().into_iter().map(|a| a.1).collect();
+    assert_eq!(labels, ["person", "claim", "claim"]);
+    assert!(
+        live_text(&app).contains("Organisation"),
+        "{}",
+        live_text(&app)
+    );
+    undo(&app).await;
+    assert_eq!(rows(&app), ["person", "organisation", "claim"]);
+    let labels: Vec<String> = app.annotations().into_iter().map(|a| a.1).collect();
+    assert_eq!(labels, ["person", "organisation", "organisation"]);
+
+    // Delete them with the label, then undo.
+    click(
+        &app.query("[data-label-row=organisation] [data-action=label-remove]")
+            .unwrap(),
+    )
+    .await;
+    click(&app.query("[data-action=label-remove-delete]").unwrap()).await;
+    assert_eq!(rows(&app), ["person", "claim"]);
+    assert_eq!(app.annotations().len(), 1);
+    undo(&app).await;
+    assert_eq!(app.annotations().len(), 3);
+    assert_eq!(rows(&app).len(), 3);
+
+    // A label no annotation uses goes at once (and comes back by undo).
+    click(
+        &app.query("[data-label-row=claim] [data-action=label-remove]")
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(rows(&app), ["person", "organisation"]);
+    undo(&app).await;
+    assert_eq!(rows(&app), ["person", "organisation", "claim"]);
+    app.unmount().await;
+}
+
+#[wasm_bindgen_test]
+async fn merging_a_file_with_other_labels_brings_them_in_one_undoable_step() {
+    let app = fresh().await;
+    tag(&app, "Orange", "2").await;
+    // The seed article, from a colleague who added "place" and calls
+    // persons "Personne" in another colour.
+    let seed = app.article().text_content().unwrap();
+    let mut theirs = four_labels();
+    theirs.0[0].name = "Personne".into();
+    theirs.0[0].color = "#0072b2".into();
+    let (s, e) = find(&seed, "Cloudwatt", 0);
+    let (ps, pe) = find(&seed, "Patrick Starck", 0);
+    import(
+        &app,
+        &file(
+            &seed,
+            &theirs,
+            &[(s, e, "place", "x1"), (ps, pe, "person", "x2")],
+        ),
+    )
+    .await;
+    click(&app.query("[data-choice=merge]").expect("merge or replace?")).await;
+    assert_eq!(app.annotations().len(), 3);
+    // Their new label is here, everywhere; ours keeps its definition.
+    let place = app.query("#article mark[data-label=place]").unwrap();
+    assert_eq!(computed(&place, "border-bottom-color"), rgb(PLACE_COLOUR));
+    let person = app.query("#article mark[data-label=person]").unwrap();
+    assert_eq!(computed(&person, "border-bottom-color"), rgb("#e69f00"));
+    assert!(
+        legend(&app).iter().any(|l| l == "1 Person (1)"),
+        "{:?}",
+        legend(&app)
+    );
+    assert!(legend(&app).iter().any(|l| l == "4 Place (1)"));
+    assert!(app.alert_text().contains("Person"), "{}", app.alert_text());
+    document().body().unwrap().focus().unwrap();
+    app.select_text("Thalès", 0).await;
+    assert_eq!(picker_labels(&app).len(), 4);
+    press("Escape").await;
+    // One undo takes the file's annotations and its label away.
+    press_with("z", true, false).await;
+    assert_eq!(app.annotations().len(), 1);
+    assert_eq!(app.query_all(".legend li").len(), 3);
+    assert!(app.query("#article mark[data-label=place]").is_none());
+    app.unmount().await;
 }

@@ -293,4 +293,3 @@ fn remove_choice(
         </div>
     }
 }
-

@@ -4,6 +4,7 @@
 
 pub mod block;
 mod input;
+pub mod labels;
 pub mod sidebar;
 
 use std::cell::RefCell;
@@ -68,6 +69,10 @@ pub enum Msg {
     Expand(String),
     /// Show or hide the paste dialog.
     TogglePaste,
+    /// Show or hide the label editor.
+    ToggleLabels,
+    /// A label edit from the editor.
+    LabelAction(Action),
     /// Save now (debounce timer fired).
     Save,
     /// Another tab changed storage.
@@ -125,6 +130,10 @@ pub struct App {
     live: (u64, String),
     styles: Option<web::label_style::LabelStyles>,
     paste_open: bool,
+    labels_open: bool,
+    /// Move focus into the label editor when it opens, and back to its
+    /// opener when it closes.
+    focus_dialog: bool,
     focus_after: Option<String>,
     save_timer: Option<Timeout>,
     entries: (u64, Rc<Vec<Group>>),
@@ -140,6 +149,8 @@ struct Callbacks {
     relabel: Callback<(String, String)>,
     note: Callback<(String, String)>,
     expand: Callback<String>,
+    label_action: Callback<Action>,
+    labels_close: Callback<()>,
 }
 
 /// Is this event target a text field (where keys belong to the field)?
@@ -279,6 +290,8 @@ impl Component for App {
             relabel: link.callback(|(id, l)| Msg::Relabel(id, l)),
             note: link.callback(|(id, n)| Msg::Note(id, n)),
             expand: link.callback(Msg::Expand),
+            label_action: link.callback(Msg::LabelAction),
+            labels_close: link.callback(|()| Msg::ToggleLabels),
         };
 
         let article = NodeRef::default();
@@ -388,6 +401,8 @@ impl Component for App {
             live: (0, String::new()),
             styles: web::label_style::LabelStyles::new(),
             paste_open: false,
+            labels_open: false,
+            focus_dialog: false,
             focus_after: None,
             save_timer: None,
             entries: (u64::MAX, Rc::new(Vec::new())),
@@ -467,6 +482,10 @@ impl Component for App {
             }
             Msg::Cancel => {
                 self.paste_open = false;
+                if self.labels_open {
+                    self.labels_open = false;
+                    self.focus_dialog = true;
+                }
                 let in_picker = web::document()
                     .and_then(|d| d.active_element())
                     .and_then(|a| a.closest(".picker").ok().flatten())
@@ -535,6 +554,15 @@ impl Component for App {
             }
             Msg::TogglePaste => {
                 self.paste_open = !self.paste_open;
+                true
+            }
+            Msg::ToggleLabels => {
+                self.labels_open = !self.labels_open;
+                self.focus_dialog = true;
+                true
+            }
+            Msg::LabelAction(action) => {
+                self.act(action);
                 true
             }
             Msg::Save => {
@@ -621,6 +649,22 @@ impl Component for App {
         if let Some(id) = self.focus_after.take() {
             self.reveal_focus(&id);
         }
+        if std::mem::take(&mut self.focus_dialog) {
+            let target = if self.labels_open {
+                "[data-dialog=labels] input, [data-dialog=labels] button"
+            } else {
+                "[data-action=labels]"
+            };
+            if let Some(el) = self
+                .article
+                .cast::<Element>()
+                .and_then(|a| a.closest(".app").ok().flatten())
+                .and_then(|app| app.query_selector(target).ok().flatten())
+                .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+            {
+                let _ = el.focus();
+            }
+        }
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
@@ -684,6 +728,7 @@ impl Component for App {
                         <input type="file" data-action="import" accept=".json,application/json" onchange={on_import} />
                     </label>
                     <button data-action="export" onclick={link.callback(|_| Msg::Export)}>{ "Export" }</button>
+                    <button data-action="labels" aria-haspopup="dialog" onclick={link.callback(|_| Msg::ToggleLabels)}>{ "Labels…" }</button>
                     <button data-action="undo" disabled={!session.can_undo()} title="Undo (Ctrl+Z)" onclick={link.callback(|_| Msg::Undo)}>{ "Undo" }</button>
                     <button data-action="redo" disabled={!session.can_redo()} title="Redo (Ctrl+Shift+Z)" onclick={link.callback(|_| Msg::Redo)}>{ "Redo" }</button>
                     <ul class="legend" aria-label="Legend">
@@ -721,6 +766,10 @@ impl Component for App {
                         <button data-choice="replace" onclick={link.callback(|_| Msg::ImportChoice(Some(ImportMode::Replace)))}>{ "Replace" }</button>
                         <button data-choice="cancel" onclick={link.callback(|_| Msg::ImportChoice(None))}>{ "Cancel" }</button>
                     </div>
+                }
+                if self.labels_open {
+                    <labels::LabelEditor labels={self.labels.clone()} counts={Rc::new(counts.clone())}
+                        on_action={self.callbacks.label_action.clone()} on_close={self.callbacks.labels_close.clone()} />
                 }
                 if self.paste_open {
                     <div class="dialog" role="dialog" aria-label="Paste an article">

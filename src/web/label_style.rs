@@ -13,25 +13,13 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::CssStyleSheet;
 
+use crate::core::span::{parse_hex_colour, Look, PALETTE};
 use crate::core::{LabelDef, LabelSet};
 
-/// How a label's highlights are drawn.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Look {
-    /// A tinted background with a line under it, like an entity.
-    Fill,
-    /// Only a line under the text, like a claim: nested spans stay legible.
-    Underline,
-}
-
-/// The look of a label. Until labels carry their own look, a claim is
-/// underlined and everything else filled.
+/// The look of a label: a tint with a line under it (like an entity), or
+/// only a line (like a claim), so that nested spans stay legible.
 pub fn look_of(label: &LabelDef) -> Look {
-    if label.id == "claim" {
-        Look::Underline
-    } else {
-        Look::Fill
-    }
+    label.look
 }
 
 /// Line styles, cycled through the labels of one look, so that labels stay
@@ -43,10 +31,7 @@ const FALLBACK: &str = "#767676";
 
 /// `color` if it is `#rrggbb`, else [`FALLBACK`].
 fn safe_colour(color: &str) -> &str {
-    let ok = color.len() == 7
-        && color.starts_with('#')
-        && color.chars().skip(1).all(|c| c.is_ascii_hexdigit());
-    if ok {
+    if parse_hex_colour(color).is_some() {
         color
     } else {
         FALLBACK
@@ -94,6 +79,23 @@ pub fn css_for(labels: &LabelSet) -> String {
         }
         css.push_str(&format!(
             ".picker button{sel}{{border-color:{c};border-bottom:3px {line} {c}}}"
+        ));
+    }
+    // The label editor's colour chips: the palette, and any label's own
+    // colour from a file.
+    let mut chips: Vec<String> = PALETTE
+        .iter()
+        .map(|(_, h)| h.to_ascii_lowercase())
+        .collect();
+    for l in labels.iter() {
+        let h = safe_colour(&l.color).to_ascii_lowercase();
+        if !chips.contains(&h) {
+            chips.push(h);
+        }
+    }
+    for h in chips {
+        css.push_str(&format!(
+            ".chip-colour[data-colour=\"{h}\"]{{background:{h}}}"
         ));
     }
     css
