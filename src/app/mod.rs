@@ -481,22 +481,26 @@ impl Component for App {
                 }
             }
             Msg::Cancel => {
-                self.paste_open = false;
-                if self.labels_open {
-                    self.labels_open = false;
-                    self.focus_dialog = true;
-                }
+                // The innermost thing first: a selection (its picker, the
+                // caret), then the dialogs.
                 let in_picker = web::document()
                     .and_then(|d| d.active_element())
                     .and_then(|a| a.closest(".picker").ok().flatten())
                     .is_some();
-                if self.picker.take().is_some() || self.caret.take().is_some() {
+                let had_caret = self.caret.take().is_some();
+                if self.picker.take().is_some() || had_caret {
                     selection::clear();
-                }
-                if in_picker {
-                    if let Some(a) = self.article.cast::<HtmlElement>() {
-                        let _ = a.focus();
+                    if in_picker {
+                        if let Some(a) = self.article.cast::<HtmlElement>() {
+                            let _ = a.focus();
+                        }
                     }
+                    return true;
+                }
+                self.paste_open = false;
+                if self.labels_open {
+                    self.labels_open = false;
+                    self.focus_dialog = true;
                 }
                 self.model.borrow_mut().resolve_import(None);
                 true
@@ -681,14 +685,17 @@ impl Component for App {
                 .map(|s| Msg::Switch(s.value()))
         });
         let counts = session.annotations().counts_by_label();
-        let save_text = match model.save_state() {
-            SaveState::Saved => "Saved in this browser".to_owned(),
-            SaveState::Pending => "Saving…".to_owned(),
-            SaveState::Failing(_) => "Not saved — export to keep a copy".to_owned(),
-            SaveState::Blocked(_) => "Not saved (stored by a newer version)".to_owned(),
-            SaveState::Unavailable(_) => {
-                "Not saved — this browser blocks storage; export to keep a copy".to_owned()
-            }
+        // (first words, the rest): on a phone only the first words show
+        // (screen readers hear all of it).
+        let (save_short, save_more) = match model.save_state() {
+            SaveState::Saved => ("Saved", " in this browser"),
+            SaveState::Pending => ("Saving…", ""),
+            SaveState::Failing(_) => ("Not saved", " — export to keep a copy"),
+            SaveState::Blocked(_) => ("Not saved", " (stored by a newer version)"),
+            SaveState::Unavailable(_) => (
+                "Not saved",
+                " — this browser blocks storage; export to keep a copy",
+            ),
         };
         let article = self.article.clone();
         let on_article_blur = link.batch_callback(move |e: FocusEvent| {
@@ -720,10 +727,10 @@ impl Component for App {
                             }) }
                         </select>
                     </label>
-                    <label class="button">{ "Open article…" }
+                    <label class="button">{ "Open" }<span class="more">{ " article" }</span>{ "…" }
                         <input type="file" data-action="open" accept=".txt,.md,text/plain,text/markdown" onchange={on_open} />
                     </label>
-                    <button data-action="paste" onclick={link.callback(|_| Msg::TogglePaste)}>{ "Paste text…" }</button>
+                    <button data-action="paste" onclick={link.callback(|_| Msg::TogglePaste)}>{ "Paste" }<span class="more">{ " text" }</span>{ "…" }</button>
                     <label class="button">{ "Import…" }
                         <input type="file" data-action="import" accept=".json,application/json" onchange={on_import} />
                     </label>
@@ -741,7 +748,7 @@ impl Component for App {
                             </li>
                         }) }
                     </ul>
-                    <span class="save-state" data-save={format!("{:?}", model.save_state()).split('(').next().unwrap_or("").to_lowercase()}>{ save_text }</span>
+                    <span class="save-state" data-save={format!("{:?}", model.save_state()).split('(').next().unwrap_or("").to_lowercase()}>{ save_short }<span class="more">{ save_more }</span></span>
                 </header>
 
                 <div class="alerts" role="alert" aria-live="assertive">

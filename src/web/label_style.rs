@@ -72,7 +72,7 @@ pub fn css_for(labels: &LabelSet) -> String {
             }
             Look::Underline => {
                 css.push_str(&format!(
-                    "mark.hl{sel}{{border-bottom:3px {line} {c}}}\
+                    "mark.hl{sel}{{background:none;border-bottom:3px {line} {c}}}\
                      .swatch{sel}{{background:none;border-radius:0;border-bottom:3px {line} {c}}}"
                 ));
             }
