@@ -16,6 +16,9 @@ use crate::format::stored::{self, StoredError};
 use crate::format::v1;
 use crate::store::{self, DocSummary, KeyValue, KvError, Loaded};
 
+mod interop;
+pub use interop::ExportFormat;
+
 /// The article shown on first start (the seed article, shipped under www/).
 pub const DEFAULT_ARTICLE: &str = include_str!("../www/default-article.txt");
 
@@ -659,6 +662,13 @@ impl AppModel {
                 return;
             }
         };
+        self.import_file(file, now);
+    }
+
+    /// Bring in a parsed file: its document is opened (stored or new), or,
+    /// for the current document, its annotations are merged after asking
+    /// (see [`AppModel::import`]).
+    fn import_file(&mut self, file: v1::V1File, now: Timestamp) {
         if !file.filled_in.is_empty() {
             let what: Vec<String> = file.filled_in.iter().map(ToString::to_string).collect();
             self.alert(

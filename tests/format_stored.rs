@@ -248,3 +248,25 @@ fn the_stored_form_does_not_repeat_quotes_and_is_much_smaller_than_an_export() {
     assert!(!stored.contains("\"quote\""));
     assert_eq!(stored::parse(&stored).unwrap().file.annotations, anns);
 }
+
+#[test]
+fn label_looks_and_keyless_labels_survive_storage() {
+    use surligneur::core::span::Look;
+    let d = doc();
+    let mut labels = LabelSet::default();
+    labels.0[0].look = Look::Underline;
+    labels.0[1].key = String::new();
+    let json = stored::to_json(&d, &labels, [&starck(&d)], &BTreeMap::new()).unwrap();
+    assert_eq!(stored::parse(&json).unwrap().file.labels, labels);
+    // Written before looks were stored: each label gets its default look.
+    let mut v: Value = serde_json::from_str(&json).unwrap();
+    for l in v["labels"].as_array_mut().unwrap() {
+        l.as_object_mut().unwrap().remove("look");
+    }
+    let read = stored::parse(&v.to_string()).unwrap().file.labels;
+    assert_eq!(read.0[0].look, Look::Fill);
+    assert_eq!(read.0[2].look, Look::Underline);
+    let mut bad = v.clone();
+    bad["labels"][0]["look"] = json!("bold");
+    assert_eq!(unreadable(&bad), "labels[0].look is not fill or underline");
+}

@@ -145,3 +145,166 @@ fn stored_seed() -> String {
     let lengths = std::collections::BTreeMap::from([("gone".to_owned(), 2)]);
     surligneur::format::stored::to_json(&doc, &LabelSet::default(), &anns, &lengths).unwrap()
 }
+
+// ----- interoperability readers (W3C, Hypothesis, brat, CSV, JSONL) ---------
+
+mod interop {
+    use super::{cases, json_like, text};
+    use proptest::prelude::*;
+    use surligneur::core::{Annotation, Document, LabelSet, Timestamp};
+    use surligneur::format::interop::{self, sniff, Format, Plan, Snapshot};
+    use surligneur::format::{brat, csv, hypothesis, jsonl, w3c};
+
+    fn current() -> Document {
+        Document::from_plain_text("Cloud « 😀 »\n\nPatrick Starck quitte\u{a0}Cloudwatt.\n")
+    }
+
+    /// Every reader on the same bytes: an error has a message, a plan
+    /// checked against a text has offsets inside it.
+    fn read_all(bytes: &[u8]) -> Result<(), TestCaseError> {
+        let doc = current();
+        let f = sniff("fuzz.ann", bytes);
+        let _ = sniff("fuzz.csv", bytes);
+        let _ = interop::import(f, bytes, Some(&doc));
+        type Reader = fn(&[u8], Option<&Document>) -> Result<Plan, interop::InteropError>;
+        let readers: [Reader; 5] = [
+            w3c::import,
+            hypothesis::import,
+            brat::import,
+            csv::import,
+            jsonl::import,
+        ];
+        for read in readers {
+            for cur in [Some(&doc), None] {
+                match read(bytes, cur) {
+                    Err(e) => prop_assert!(!e.to_string().is_empty()),
+                    Ok(Plan::Onto { annotations, .. }) => {
+                        for a in annotations {
+                            if a.positions_refer_to_this_text {
+                                let (s, e) = (a.start.unwrap_or(0), a.end.unwrap_or(0));
+                                prop_assert!(s < e && e <= doc.len_chars());
+                            }
+                        }
+                    }
+                    Ok(Plan::Documents { docs, .. }) => {
+                        for (_, text, anns) in docs {
+                            let d = Document::new("t", &text);
+                            for a in anns {
+                                let (s, e) = (a.start.unwrap_or(0), a.end.unwrap_or(0));
+                                prop_assert!(s < e && e <= d.len_chars());
+                                prop_assert_eq!(d.slice(s, e), a.quote.as_deref());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One valid file of each format, for the mutation runs.
+    fn seeds() -> Vec<Vec<u8>> {
+        let doc = current();
+        let spans = [
+            (13, 27, "person"),
+            (35, 44, "organisation"),
+            (13, 45, "claim"),
+            (6, 9, "claim"),
+        ];
+        let anns: Vec<Annotation> = spans
+            .iter()
+            .enumerate()
+            .map(|(i, &(s, e, l))| {
+                let mut a =
+                    Annotation::at(&doc, format!("a{i}"), s, e, l, Timestamp(i as i64)).unwrap();
+                a.note = "=note, \"quoted\"\nline".into();
+                a
+            })
+            .collect();
+        let labels = LabelSet::default();
+        let s = Snapshot {
+            doc: &doc,
+            source_url: None,
+            labels: &labels,
+            annotations: &anns,
+            generator_version: "0",
+        };
+        let hyp = serde_json::json!({"rows": [{"id": "h", "uri": "u", "tags": ["person"], "text": "n",
+            "target": [{"source": "u", "selector": [{"type": "TextPositionSelector", "start": 13, "end": 27},
+            {"type": "TextQuoteSelector", "exact": "Patrick Starck", "prefix": "", "suffix": " quitte"}]}]}]});
+        vec![
+            w3c::export(&s),
+            hyp.to_string().into_bytes(),
+            brat::export(&s),
+            brat::export_ann(&s).into_bytes(),
+            csv::export(&s),
+            jsonl::export(&s),
+        ]
+    }
+
+    proptest! {
+        // Half the cases: each runs every reader ten times (with and
+        // without a current text).
+        #![proptest_config(ProptestConfig { cases: cases() / 2, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn interop_readers_never_panic_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+            read_all(&bytes)?;
+        }
+
+    }
+
+    proptest! {
+        // A fifth: four inputs per case.
+        #![proptest_config(ProptestConfig { cases: cases() / 5, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn interop_readers_never_panic_on_json_or_text_like_input(s in json_like(), t in text()) {
+            read_all(s.as_bytes())?;
+            read_all(t.as_bytes())?;
+            read_all(format!("T1\tperson {}\t{t}", s.len() % 50).as_bytes())?;
+            read_all(format!("label,start,end,quote\r\n{t},{s}").as_bytes())?;
+        }
+    }
+
+    proptest! {
+        // A tenth of the cases: each reads a whole file ten times.
+        #![proptest_config(ProptestConfig { cases: cases() / 10, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Mutated valid files (inserted tokens, truncation, deletions,
+        /// changed bytes): never a panic, and what is accepted is sound.
+        #[test]
+        fn interop_readers_never_panic_on_mutated_files(seed in 0usize..6, edits in prop::collection::vec((any::<prop::sample::Index>(), 0usize..4, json_like()), 1..5)) {
+            static SEEDS: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+            let mut raw = SEEDS.get_or_init(seeds)[seed].clone();
+            for (at, kind, token) in &edits {
+                let i = at.index(raw.len() + 1);
+                match kind {
+                    0 => { raw.splice(i..i, token.bytes()); }
+                    1 => { raw.truncate(i); }
+                    2 => { let j = (i + token.len()).min(raw.len()); raw.drain(i..j); }
+                    _ => { if i < raw.len() { raw[i] = token.bytes().next().unwrap_or(b'0'); } }
+                }
+            }
+            read_all(&raw)?;
+        }
+    }
+
+    #[test]
+    fn every_seed_is_read_by_its_sniffed_reader() {
+        let doc = current();
+        let want = [
+            Format::W3c,
+            Format::Hypothesis,
+            Format::Brat,
+            Format::Brat,
+            Format::Csv,
+            Format::Jsonl,
+        ];
+        for (bytes, f) in seeds().iter().zip(want) {
+            assert_eq!(sniff("seed.ann", bytes), f);
+            let plan = interop::import(f, bytes, Some(&doc)).unwrap_or_else(|e| panic!("{e}"));
+            assert!(plan.annotations().count() >= 1, "{f:?}");
+        }
+    }
+}

@@ -659,3 +659,134 @@ fn a_hand_made_file_is_read_leniently_with_a_notice() {
     );
     assert!(m.session().annotations().get("p").is_some());
 }
+
+// ----- every format through the model -------------------------------------
+
+fn spans_of(m: &AppModel) -> Vec<(usize, usize, String, String)> {
+    let mut v: Vec<_> = m
+        .session()
+        .annotations()
+        .iter()
+        .map(|a| (a.start, a.end, a.label.clone(), a.note.clone()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_export_format_imports_back_onto_a_fresh_copy_of_the_article() {
+    use surligneur::model::ExportFormat;
+    let kv = Rc::new(MemoryKv::default());
+    let mut m = boot(&kv);
+    add(&mut m, "Patrick Starck", "person", "p1");
+    add(
+        &mut m,
+        "«\u{a0}Dans le cadre d’un accord tacite avec les actionnaires\u{a0}»",
+        "claim",
+        "c1",
+    );
+    add(&mut m, "CloudWatt", "organisation", "o1");
+    assert!(m.apply(Action::EditNote {
+        id: "p1".into(),
+        note: "=HYPERLINK(\"x\") « 😀 »".into(),
+        now: t(2)
+    }));
+    let want = spans_of(&m);
+    for f in ExportFormat::ALL {
+        let d = m.export_as(f);
+        // Deterministic.
+        assert_eq!(d.bytes, m.export_as(f).bytes, "{f:?}");
+        let fresh = Rc::new(MemoryKv::default());
+        let mut other = boot(&fresh);
+        other.import_any(&d.name, &d.bytes, t(50));
+        let errors: Vec<&str> = other
+            .alerts()
+            .iter()
+            .filter(|a| a.kind == AlertKind::Error)
+            .map(|a| a.text.as_str())
+            .collect();
+        assert!(errors.is_empty(), "{f:?}: {errors:?}");
+        let mut got = spans_of(&other);
+        if f == ExportFormat::Jsonl
+            || f == ExportFormat::Brat
+            || f == ExportFormat::W3c
+            || f == ExportFormat::Csv
+        {
+            // Every one of these carries notes too.
+            got.sort();
+        }
+        assert_eq!(got, want, "{f:?} ({})", d.name);
+    }
+}
+
+#[test]
+fn a_bad_file_of_another_format_is_refused_naming_the_format_and_place() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut m = boot(&kv);
+    add(&mut m, "Patrick Starck", "person", "p1");
+    let before = spans_of(&m);
+    m.import_any(
+        "x.csv",
+        "\u{feff}id,label,begin\r\nx,person,0\r\n".as_bytes(),
+        t(5),
+    );
+    let last = m.alerts().last().unwrap();
+    assert_eq!(last.kind, AlertKind::Error);
+    assert!(last.text.contains("CSV"), "{}", last.text);
+    assert!(last.text.ends_with("Nothing was changed."), "{}", last.text);
+    assert_eq!(spans_of(&m), before);
+}
+
+#[test]
+fn w3c_annotations_are_placed_by_quote_and_an_absent_quote_is_left_out_not_guessed() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut m = boot(&kv);
+    let anno = |id: &str, exact: &str, prefix: &str, suffix: &str, start: usize| {
+        serde_json::json!({
+            "@context": "http://www.w3.org/ns/anno.jsonld", "id": format!("urn:uuid:{id}"), "type": "Annotation",
+            "body": [{ "type": "TextualBody", "purpose": "tagging", "value": "place" }],
+            "target": { "source": "https://example.org/a", "selector": [
+                { "type": "TextQuoteSelector", "exact": exact, "prefix": prefix, "suffix": suffix },
+                { "type": "TextPositionSelector", "start": start, "end": start + exact.chars().count() } ] }
+        })
+    };
+    // A quote that is nowhere in the text: made on another article.
+    let file = serde_json::json!([anno("b", "Jean Martin", "", "", 3)]);
+    m.import_any("a.jsonld", file.to_string().as_bytes(), t(5));
+    let last = &m.alerts().last().unwrap().text;
+    assert!(
+        last.contains("W3C Web Annotation, [0].target") && last.contains("Nothing was changed"),
+        "{last}"
+    );
+    assert!(m.session().annotations().is_empty());
+    // "Patrick Starck" is in the text three times and the file gives no
+    // context and a wrong position: it is left out, not put on one of them.
+    // 32 code points of context, as W3C exporters (ours, Hypothesis) write.
+    let (s, e) = find(DEFAULT_ARTICLE, "Pierre Paperon");
+    let ev = surligneur::core::anchor::Evidence::from_text(DEFAULT_ARTICLE, s, e).unwrap();
+    let file = serde_json::json!([
+        anno("a", &ev.quote, &ev.prefix, &ev.suffix, 9999),
+        anno("b", "Patrick Starck", "", "", 9999),
+    ]);
+    m.import_any("a.jsonld", file.to_string().as_bytes(), t(5));
+    let texts: Vec<&str> = m.alerts().iter().map(|a| a.text.as_str()).collect();
+    let a = m
+        .session()
+        .annotations()
+        .iter()
+        .next()
+        .unwrap_or_else(|| panic!("{texts:?}"))
+        .clone();
+    assert_eq!(a.quote, "Pierre Paperon");
+    assert_eq!(a.label, "place");
+    assert!(m.session().labels().contains("place"));
+    assert_eq!(m.session().annotations().len(), 1);
+    let texts: Vec<&str> = m.alerts().iter().map(|a| a.text.as_str()).collect();
+    assert!(
+        texts.iter().any(
+            |t| t.starts_with("1 of the file's 2 annotations could not be placed")
+                && t.contains("“Patrick Starck”")
+        ),
+        "{texts:?}"
+    );
+}

@@ -4,7 +4,10 @@
 //! document text exactly as stored, half-open `[start, end)`. UTF-16 (the
 //! DOM's unit) appears only in [`offsets`].
 
+pub mod anchor;
+pub mod chart;
 pub mod document;
+pub mod factcheck;
 pub mod history;
 pub mod offsets;
 pub mod segments;

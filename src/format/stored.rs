@@ -113,12 +113,13 @@ pub fn to_json<'a>(
     for (i, l) in labels.iter().enumerate() {
         let _ = write!(
             out,
-            r#"{}{{"id":{},"name":{},"color":{},"key":{}}}"#,
+            r#"{}{{"id":{},"name":{},"color":{},"key":{},"look":"{}"}}"#,
             if i == 0 { "" } else { "," },
             q(&l.id)?,
             q(&l.name)?,
             q(&l.color)?,
-            q(&l.key)?
+            q(&l.key)?,
+            l.look.as_str()
         );
     }
     out.push_str(r#"],"annotations":["#);
@@ -256,14 +257,28 @@ fn validate(value: &Value) -> Result<Stored, String> {
         .enumerate()
         .map(|(i, l)| {
             let at = format!("labels[{i}]");
-            let [id, name, color, key] = fields(Some(l), &at, ["id", "name", "color", "key"])?;
+            // `look` came later within version 2: absent, it is the default.
+            let look = match l.get("look") {
+                None => None,
+                Some(v) => Some(
+                    v.as_str()
+                        .and_then(Look::parse)
+                        .ok_or_else(|| format!("{at}.look is not fill or underline"))?,
+                ),
+            };
+            let mut l = l.clone();
+            if let Value::Object(m) = &mut l {
+                m.remove("look");
+            }
+            let [id, name, color, key] = fields(Some(&l), &at, ["id", "name", "color", "key"])?;
             let t = |v, f: &str| text(v, || format!("{at}.{f}")).map(str::to_owned);
+            let id = t(id, "id")?;
             Ok(LabelDef {
-                id: t(id, "id")?,
+                look: look.unwrap_or_else(|| Look::default_for(&id)),
+                id,
                 name: t(name, "name")?,
                 color: t(color, "color")?,
                 key: t(key, "key")?,
-                look: Look::default_for(l.get("id").and_then(Value::as_str).unwrap_or("")),
             })
         })
         .collect::<Result<Vec<LabelDef>, String>>()?;
