@@ -342,6 +342,31 @@ async fn keyboard_words_back_and_escape_cancels() {
     assert_eq!(selection_text().trim(), "Patrick Starck");
     ctrl("ArrowLeft", true).await;
     assert_eq!(selection_text().trim(), "Patrick");
+    // The drawn caret sits at the selection's moving end.
+    let caret = app.query(".caret").expect("a caret while selecting");
+    let px = |p: &str| -> f64 {
+        caret
+            .style()
+            .get_property_value(p)
+            .unwrap()
+            .trim_end_matches("px")
+            .parse()
+            .unwrap()
+    };
+    let sel = window().get_selection().unwrap().unwrap();
+    let at = document().create_range().unwrap();
+    at.set_start(&sel.focus_node().unwrap(), sel.focus_offset())
+        .unwrap();
+    let r = at.get_bounding_client_rect();
+    let scroll_y = window().scroll_y().unwrap();
+    assert!(
+        (px("left") - r.left()).abs() < 2.0,
+        "{} vs {}",
+        px("left"),
+        r.left()
+    );
+    assert!((px("top") - (r.top() + scroll_y)).abs() < 2.0);
+    assert!(px("height") > 0.0);
     press("Escape").await;
     assert!(app.query(".picker").is_none());
     assert!(app.query(".caret").is_none());

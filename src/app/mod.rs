@@ -419,6 +419,11 @@ impl Component for App {
         let rev_before = self.model.borrow().rev();
         let render = match msg {
             Msg::SelectionMaybeChanged(source) => {
+                if let (Source::Keyboard, Some(a)) = (source, self.article.cast::<Element>()) {
+                    // First scroll, then measure: the caret and the picker
+                    // go where the text now is.
+                    web::caret::reveal_focus(&a);
+                }
                 let gap = if source == Source::Touch {
                     TOUCH_GAP
                 } else {

@@ -72,6 +72,26 @@ pub fn step_word(article: &Element, from: Option<&Element>, forward: bool, exten
     sel.modify(alter, direction, "word").is_ok() && focus_inside(article, &sel)
 }
 
+/// Scroll the selection's focus into view (the browser does not for a
+/// selection moved by script in text that is not editable). The page's
+/// `scroll-padding-top` keeps it clear of the sticky toolbar.
+pub fn reveal_focus(article: &Element) {
+    let Some(sel) = selection() else { return };
+    if !focus_inside(article, &sel) {
+        return;
+    }
+    let Some(node) = sel.focus_node() else { return };
+    let el = match node.dyn_ref::<Element>() {
+        Some(e) => Some(e.clone()),
+        None => node.parent_element(),
+    };
+    if let Some(el) = el {
+        let opts = web_sys::ScrollIntoViewOptions::new();
+        opts.set_block(web_sys::ScrollLogicalPosition::Nearest);
+        el.scroll_into_view_with_scroll_into_view_options(&opts);
+    }
+}
+
 /// Where the selection's focus is drawn: (left, top, height) in page
 /// coordinates (scroll included), if it is inside `article` and on a line.
 pub fn caret_box(article: &Element) -> Option<(f64, f64, f64)> {
