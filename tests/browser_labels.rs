@@ -254,6 +254,21 @@ fn focus_article(app: &Mounted) {
         .is_some_and(|a| a.is_same_node(Some(&article))));
 }
 
+async fn press_with_shift_tab() {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Tab");
+    init.set_shift_key(true);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    document()
+        .active_element()
+        .unwrap()
+        .dispatch_event(&ev)
+        .unwrap();
+    yew::scheduler::flush().await;
+}
+
 async fn ctrl(key: &str, shift: bool) {
     press_with(key, true, shift).await
 }
@@ -398,6 +413,18 @@ async fn the_picker_is_reachable_and_operable_by_keyboard() {
         Some("person")
     );
     assert!(active.closest(".picker").unwrap().is_some());
+    // Shift+Tab goes back to the article, Tab again to the picker.
+    press_with_shift_tab().await;
+    assert!(document()
+        .active_element()
+        .is_some_and(|a| a.is_same_node(Some(&app.article()))));
+    press("Tab").await;
+    assert!(document()
+        .active_element()
+        .unwrap()
+        .closest(".picker")
+        .unwrap()
+        .is_some());
     // Escape from the picker returns to the article, selection cleared.
     press("Escape").await;
     assert!(document()
@@ -743,6 +770,11 @@ async fn the_label_editor_adds_renames_recolours_rekeys_restyles_and_moves_undoa
         .unwrap()
         .unchecked_into();
     assert_eq!(name.value(), "Place", "the editor shows the undone name");
+
+    // An empty name is refused and the field shows the name again.
+    set_field(&app, "[data-label-row=place] [data-field=label-name]", "  ").await;
+    assert_eq!(name.value(), "Place");
+    assert!(legend(&app).contains(&"4 Place (1)".to_string()));
 
     // Recolour through the swatch radios.
     let vermilion: HtmlElement = app

@@ -27,7 +27,7 @@ pub fn caret_key(e: &KeyboardEvent, article: &NodeRef, link: &Scope<App>) -> boo
         return false;
     };
     let Some(active) = focus_in(&art) else {
-        return false;
+        return back_from_picker(e, &art);
     };
     let key = e.key();
     if key == "Tab" && !e.shift_key() && !e.ctrl_key() && !e.alt_key() {
@@ -71,6 +71,27 @@ pub fn caret_key(e: &KeyboardEvent, article: &NodeRef, link: &Scope<App>) -> boo
         link.send_message(Msg::SelectionMaybeChanged(Source::Keyboard));
     }
     true
+}
+
+/// `Shift+Tab` on the picker's first label goes back to the article (the
+/// picker sits elsewhere in the page's order).
+fn back_from_picker(e: &KeyboardEvent, art: &Element) -> bool {
+    if e.key() != "Tab" || !e.shift_key() {
+        return false;
+    }
+    let first = web::document()
+        .and_then(|d| d.active_element())
+        .filter(|a| {
+            a.closest(".picker").ok().flatten().is_some() && a.previous_element_sibling().is_none()
+        });
+    match (first, art.dyn_ref::<web_sys::HtmlElement>()) {
+        (Some(_), Some(a)) => {
+            e.prevent_default();
+            let _ = a.focus();
+            true
+        }
+        _ => false,
+    }
 }
 
 /// Touch: a long press and drag selects text with the system's handles,

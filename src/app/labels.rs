@@ -87,10 +87,18 @@ pub fn label_editor(props: &LabelEditorProps) -> Html {
             }
         };
         let on_name = {
-            let update = update.clone();
+            let (update, old) = (update.clone(), l.name.clone());
             Callback::from(move |e: Event| {
-                if let Some(v) = input_value(&e) {
-                    update(&|l| l.name = v.trim().to_owned());
+                let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                else {
+                    return;
+                };
+                let v = input.value().trim().to_owned();
+                if v.is_empty() {
+                    // A label needs a name: put the old one back.
+                    input.set_value(&old);
+                } else {
+                    update(&|l| l.name = v.clone());
                 }
             })
         };
