@@ -716,6 +716,11 @@ async fn the_label_editor_adds_renames_recolours_rekeys_restyles_and_moves_undoa
     click(&app.query("[data-action=label-add]").unwrap()).await;
     assert_eq!(rows(&app), ["person", "organisation", "claim", "place"]);
     assert_eq!(live_text(&app), "Added the label Place");
+    undo(&app).await;
+    assert_eq!(rows(&app), ["person", "organisation", "claim"]);
+    assert_eq!(live_text(&app), "Undone: Added the label Place");
+    redo(&app).await;
+    assert_eq!(rows(&app), ["person", "organisation", "claim", "place"]);
     // Its key is the first free one, and only free keys are offered.
     let key = |app: &Mounted| -> String {
         app.query("[data-label-row=place] [data-field=label-key]")
