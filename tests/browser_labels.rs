@@ -243,6 +243,37 @@ async fn odd_label_ids_are_escaped_into_the_generated_styles() {
     app.unmount().await;
 }
 
+#[wasm_bindgen_test]
+async fn a_refused_relabel_leaves_the_menu_on_the_real_label() {
+    let app = fresh().await;
+    tag(&app, "Orange", "1").await;
+    tag(&app, "Orange", "2").await;
+    let person = app
+        .annotations()
+        .into_iter()
+        .find(|a| a.1 == "person")
+        .unwrap()
+        .0;
+    let sel = format!("[data-entry-id='{person}'] select[data-action=relabel]");
+    set_field(&app, &sel, "organisation").await;
+    assert!(
+        app.alert_text().contains("already tagged"),
+        "{}",
+        app.alert_text()
+    );
+    let menu: HtmlSelectElement = app.query(&sel).unwrap().unchecked_into();
+    assert_eq!(menu.value(), "person", "the menu shows the data");
+    // A relabel that is done shows its new label.
+    set_field(&app, &sel, "claim").await;
+    let menu: HtmlSelectElement = app.query(&sel).unwrap().unchecked_into();
+    assert_eq!(menu.value(), "claim");
+    assert!(app
+        .annotations()
+        .iter()
+        .any(|a| a.0 == person && a.1 == "claim"));
+    app.unmount().await;
+}
+
 /// The article, focused as `Tab` would (a synthetic Tab key does not move
 /// focus, so the test checks that it is a tab stop and focuses it).
 fn focus_article(app: &Mounted) {

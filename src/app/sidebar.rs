@@ -151,22 +151,6 @@ pub struct EntryProps {
 pub fn entry_row(props: &EntryProps) -> Html {
     let e = &props.entry;
     let id = e.id.clone();
-    // The menu shows the entry's real label, whatever the user picked in
-    // it before (an undo changes the label back without touching the
-    // menu, and an `<option selected>` attribute no longer moves a menu
-    // the user has used).
-    let select = use_node_ref();
-    {
-        let select = select.clone();
-        let label = e.label.clone();
-        use_effect(move || {
-            if let Some(s) = select.cast::<web_sys::HtmlSelectElement>() {
-                if s.value() != label {
-                    s.set_value(&label);
-                }
-            }
-        });
-    }
     let on_focus = {
         let (cb, id) = (props.on_focus.clone(), id.clone());
         Callback::from(move |_| cb.emit(id.clone()))
@@ -176,13 +160,18 @@ pub fn entry_row(props: &EntryProps) -> Html {
         Callback::from(move |_| cb.emit(id.clone()))
     };
     let on_relabel = {
-        let (cb, id) = (props.on_relabel.clone(), id.clone());
+        let (cb, id, label) = (props.on_relabel.clone(), id.clone(), e.label.clone());
         Callback::from(move |ev: Event| {
             if let Some(sel) = ev
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
             {
                 cb.emit((id.clone(), sel.value()));
+                // The menu shows the data, not the wish: back to the label
+                // the entry has. A relabel that is done renders the entry
+                // again with its new label; one that is refused (the same
+                // span already has that label) leaves it as it was.
+                sel.set_value(&label);
             }
         })
     };
@@ -201,7 +190,7 @@ pub fn entry_row(props: &EntryProps) -> Html {
         <li class="entry" data-entry-id={e.id.clone()}>
             <button class="quote" data-action="goto" onclick={on_focus} title="Show in the article">{ format!("« {} »", e.quote) }</button>
             <div class="entry-tools">
-                <select ref={select} data-action="relabel" aria-label="Label" onchange={on_relabel}>
+                <select data-action="relabel" aria-label="Label" onchange={on_relabel}>
                     { for props.labels.iter().map(|l| html! {
                         <option key={l.id.clone()} value={l.id.clone()} selected={l.id == e.label}>{ l.name.clone() }</option>
                     }) }
