@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::core::session::{Action, LabelFate};
@@ -43,14 +43,6 @@ pub struct LabelEditorProps {
     pub on_close: Callback<()>,
 }
 
-fn input_value(e: &Event) -> Option<String> {
-    Some(e.target()?.dyn_into::<HtmlInputElement>().ok()?.value())
-}
-
-fn select_value(e: &Event) -> Option<String> {
-    Some(e.target()?.dyn_into::<HtmlSelectElement>().ok()?.value())
-}
-
 /// The first palette colour no label uses (or the first colour).
 fn free_colour(labels: &LabelSet) -> String {
     PALETTE
@@ -62,100 +54,163 @@ fn free_colour(labels: &LabelSet) -> String {
         .to_owned()
 }
 
-/// The label editor dialog.
+/// The event's target element and the id of the label row it is in.
+fn target_row(e: &Event, selector: &str) -> Option<(Element, Option<String>)> {
+    let el = e
+        .target()?
+        .dyn_into::<Element>()
+        .ok()?
+        .closest(selector)
+        .ok()??;
+    let row = el
+        .closest("[data-label-row]")
+        .ok()
+        .flatten()
+        .and_then(|r| r.get_attribute("data-label-row"));
+    Some((el, row))
+}
+
+/// The label editor dialog. Two delegated handlers (one `change`, one
+/// `click`) read the control's `data-field` / `data-action` and its row's
+/// label id: far less code than a closure per control.
 #[function_component(LabelEditor)]
 pub fn label_editor(props: &LabelEditorProps) -> Html {
     // The label whose removal waits for a choice.
     let removing = use_state(|| None::<String>);
-    let new_name = use_node_ref();
     let labels = &props.labels;
     let n = labels.len();
     let free = labels.free_keys();
 
-    let rows = labels.iter().enumerate().map(|(i, l)| {
-        let update = {
-            let (cb, l) = (props.on_action.clone(), l.clone());
-            move |f: &dyn Fn(&mut LabelDef)| {
-                let mut new = l.clone();
-                f(&mut new);
-                if new != l {
-                    cb.emit(Action::UpdateLabel {
-                        id: l.id.clone(),
-                        label: new,
-                    });
+    let onchange = {
+        let (cb, labels) = (props.on_action.clone(), labels.clone());
+        Callback::from(move |e: Event| {
+            let Some((el, Some(id))) = target_row(&e, "[data-field]") else {
+                return;
+            };
+            let Some(old) = labels.get(&id) else { return };
+            let value = match el.dyn_ref::<HtmlInputElement>() {
+                Some(i) => i.value(),
+                None => el
+                    .dyn_ref::<HtmlSelectElement>()
+                    .map_or_else(String::new, |s| s.value()),
+            };
+            let mut new = old.clone();
+            match el.get_attribute("data-field").as_deref() {
+                Some("label-name") => {
+                    let name = value.trim();
+                    if name.is_empty() {
+                        // A label needs a name: put the old one back.
+                        if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
+                            i.set_value(&old.name);
+                        }
+                        return;
+                    }
+                    new.name = name.to_owned();
                 }
+                Some("label-key") => new.key = value,
+                Some("label-color") => new.color = value,
+                Some("label-look") => match Look::parse(&value) {
+                    Some(look) => new.look = look,
+                    None => return,
+                },
+                _ => return,
             }
-        };
-        let on_name = {
-            let (update, old) = (update.clone(), l.name.clone());
-            Callback::from(move |e: Event| {
-                let Some(input) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-                else {
-                    return;
-                };
-                let v = input.value().trim().to_owned();
-                if v.is_empty() {
-                    // A label needs a name: put the old one back.
-                    input.set_value(&old);
-                } else {
-                    update(&|l| l.name = v.clone());
-                }
-            })
-        };
-        let on_key = {
-            let update = update.clone();
-            Callback::from(move |e: Event| {
-                if let Some(v) = select_value(&e) {
-                    update(&|l| l.key = v.clone());
-                }
-            })
-        };
-        let on_look = {
-            let update = update.clone();
-            Callback::from(move |e: Event| {
-                if let Some(v) = select_value(&e).and_then(|v| Look::parse(&v)) {
-                    update(&|l| l.look = v);
-                }
-            })
-        };
-        let on_colour = {
-            let update = update.clone();
-            Callback::from(move |e: Event| {
-                if let Some(v) = input_value(&e) {
-                    update(&|l| l.color = v.clone());
-                }
-            })
-        };
-        let mover = |to: usize| {
-            let (cb, id) = (props.on_action.clone(), l.id.clone());
-            Callback::from(move |_: MouseEvent| {
-                cb.emit(Action::MoveLabel {
+            if &new != old {
+                cb.emit(Action::UpdateLabel { id, label: new });
+            }
+        })
+    };
+
+    let onclick = {
+        let (cb, close, labels, counts, removing) = (
+            props.on_action.clone(),
+            props.on_close.clone(),
+            labels.clone(),
+            props.counts.clone(),
+            removing.clone(),
+        );
+        Callback::from(move |e: MouseEvent| {
+            let Some((button, row)) = target_row(&e, "button[data-action]") else {
+                return;
+            };
+            let action = button.get_attribute("data-action").unwrap_or_default();
+            let id = row.unwrap_or_default();
+            let at = labels.position(&id);
+            let remove = |fate| Action::RemoveLabel {
+                id: id.clone(),
+                fate,
+                now: web::now(),
+            };
+            let query = |sel: &str| {
+                button
+                    .closest("[data-dialog=labels]")
+                    .ok()
+                    .flatten()
+                    .and_then(|d| d.query_selector(sel).ok().flatten())
+            };
+            let act = match action.as_str() {
+                "label-up" => at.map(|to| Action::MoveLabel {
                     id: id.clone(),
-                    to,
-                })
-            })
-        };
-        let used = props.counts.get(&l.id).copied().unwrap_or(0);
-        let on_remove = {
-            let (cb, id, removing) = (props.on_action.clone(), l.id.clone(), removing.clone());
-            Callback::from(move |_: MouseEvent| {
-                if used == 0 {
-                    cb.emit(Action::RemoveLabel {
-                        id: id.clone(),
-                        fate: None,
-                        now: web::now(),
-                    });
-                } else {
+                    to: to.saturating_sub(1),
+                }),
+                "label-down" => at.map(|to| Action::MoveLabel {
+                    id: id.clone(),
+                    to: to + 1,
+                }),
+                "label-remove" if counts.get(&id).copied().unwrap_or(0) > 0 => {
                     removing.set(Some(id.clone()));
+                    None
                 }
-            })
-        };
-        let mut colours: Vec<(String, String)> = PALETTE
-            .iter()
-            .map(|(name, hex)| ((*name).to_owned(), (*hex).to_owned()))
-            .collect();
+                "label-remove" => Some(remove(None)),
+                "label-remove-relabel" => query("[data-field=label-fate]")
+                    .and_then(|s| s.dyn_into::<HtmlSelectElement>().ok())
+                    .map(|s| remove(Some(LabelFate::Relabel(s.value())))),
+                "label-remove-delete" => Some(remove(Some(LabelFate::Delete))),
+                "label-remove-cancel" => {
+                    removing.set(None);
+                    None
+                }
+                "label-add" => {
+                    let input = query("[data-field=new-label-name]")
+                        .and_then(|i| i.dyn_into::<HtmlInputElement>().ok());
+                    let name = input.as_ref().map(|i| i.value().trim().to_owned());
+                    match (input, name) {
+                        (Some(input), Some(name)) if !name.is_empty() => {
+                            input.set_value("");
+                            Some(Action::AddLabel {
+                                label: LabelDef {
+                                    id: labels.fresh_id(&name),
+                                    name,
+                                    color: free_colour(&labels),
+                                    key: labels.free_keys().into_iter().next().unwrap_or_default(),
+                                    look: Look::Fill,
+                                },
+                            })
+                        }
+                        _ => None,
+                    }
+                }
+                "labels-close" => {
+                    close.emit(());
+                    None
+                }
+                _ => None,
+            };
+            if let Some(a) = act {
+                if matches!(a, Action::RemoveLabel { .. }) {
+                    removing.set(None);
+                }
+                cb.emit(a);
+            }
+        })
+    };
+
+    let rows = labels.iter().enumerate().map(|(i, l)| {
+        let used = props.counts.get(&l.id).copied().unwrap_or(0);
+        let mut colours: Vec<(&str, &str)> = PALETTE.to_vec();
+        let own = format!("this file's {}", l.color);
         if !colours.iter().any(|(_, h)| h.eq_ignore_ascii_case(&l.color)) {
-            colours.push((format!("This file's colour {}", l.color), l.color.clone()));
+            colours.push((&own, &l.color));
         }
         let mut keys: Vec<String> = free.clone();
         if !l.key.is_empty() {
@@ -163,141 +218,62 @@ pub fn label_editor(props: &LabelEditorProps) -> Html {
             keys.sort();
         }
         let group = format!("label-colour-{i}");
-        let asking = removing.as_deref() == Some(l.id.as_str());
+        let name = &l.name;
         html! {
-            <li key={l.id.clone()} class="label-row" data-label-row={l.id.clone()}>
+            <li key={l.id.clone()} class="label-row" data-label-row={l.id.clone()} role="group" aria-label={name.clone()}>
                 <span class="swatch" data-label={l.id.clone()}></span>
-                <input type="text" data-field="label-name" value={l.name.clone()}
-                    aria-label={format!("Name of the label {}", l.name)} onchange={on_name} />
-                <select data-field="label-key" aria-label={format!("Key of {}", l.name)} onchange={on_key}>
+                <input type="text" data-field="label-name" value={name.clone()} aria-label="Name" />
+                <select data-field="label-key" aria-label="Key">
                     <option value="" selected={l.key.is_empty()}>{ "no key" }</option>
                     { for keys.iter().map(|k| html! {
                         <option key={k.clone()} value={k.clone()} selected={*k == l.key}>{ format!("key {k}") }</option>
                     }) }
                 </select>
-                <select data-field="label-look" aria-label={format!("Look of {}", l.name)} onchange={on_look}>
+                <select data-field="label-look" aria-label="Look">
                     <option value="fill" selected={l.look == Look::Fill}>{ "filled" }</option>
                     <option value="underline" selected={l.look == Look::Underline}>{ "underlined" }</option>
                 </select>
-                <button data-action="label-up" disabled={i == 0} onclick={mover(i.saturating_sub(1))}
-                    aria-label={format!("Move {} up", l.name)}>{ "↑" }</button>
-                <button data-action="label-down" disabled={i + 1 == n} onclick={mover(i + 1)}
-                    aria-label={format!("Move {} down", l.name)}>{ "↓" }</button>
-                <button data-action="label-remove" disabled={n == 1} onclick={on_remove}
-                    aria-label={format!("Remove {}", l.name)}>{ "Remove" }</button>
+                <button data-action="label-up" disabled={i == 0} aria-label="Move up">{ "↑" }</button>
+                <button data-action="label-down" disabled={i + 1 == n} aria-label="Move down">{ "↓" }</button>
+                <button data-action="label-remove" disabled={n == 1}>{ "Remove" }</button>
                 <fieldset class="colours">
-                    <legend class="vh">{ format!("Colour of {}", l.name) }</legend>
-                    { for colours.iter().map(|(name, hex)| html! {
-                        <label key={hex.clone()} class="chip" title={name.clone()}>
-                            <input type="radio" name={group.clone()} data-field="label-color" value={hex.clone()}
-                                checked={hex.eq_ignore_ascii_case(&l.color)} onchange={on_colour.clone()} />
+                    <legend class="vh">{ "Colour" }</legend>
+                    { for colours.iter().map(|&(cname, hex)| html! {
+                        <label key={hex} class="chip" title={cname.to_owned()}>
+                            <input type="radio" name={group.clone()} data-field="label-color" value={hex.to_owned()}
+                                checked={hex.eq_ignore_ascii_case(&l.color)} />
                             <span class="chip-colour" data-colour={hex.to_ascii_lowercase()}></span>
-                            <span class="vh">{ name.clone() }</span>
+                            <span class="vh">{ cname.to_owned() }</span>
                         </label>
                     }) }
                 </fieldset>
-                if asking {
-                    { remove_choice(l, used, labels, &props.on_action, &removing) }
+                if removing.as_deref() == Some(l.id.as_str()) {
+                    <div class="label-remove">
+                        <p>{ format!("{used} annotation(s) use {name}. Relabel them, or delete them with the label (both can be undone):") }</p>
+                        <select data-field="label-fate" aria-label="Relabel them as">
+                            { for labels.iter().filter(|o| o.id != l.id).map(|o| html! {
+                                <option key={o.id.clone()} value={o.id.clone()}>{ o.name.clone() }</option>
+                            }) }
+                        </select>
+                        <button data-action="label-remove-relabel">{ "Relabel and remove" }</button>
+                        <button data-action="label-remove-delete">{ format!("Delete the {used} and remove") }</button>
+                        <button data-action="label-remove-cancel">{ "Cancel" }</button>
+                    </div>
                 }
             </li>
         }
     });
 
-    let on_add = {
-        let (cb, labels, new_name) = (props.on_action.clone(), labels.clone(), new_name.clone());
-        Callback::from(move |_: MouseEvent| {
-            let Some(input) = new_name.cast::<HtmlInputElement>() else {
-                return;
-            };
-            let name = input.value().trim().to_owned();
-            if name.is_empty() {
-                let _ = input.focus();
-                return;
-            }
-            input.set_value("");
-            cb.emit(Action::AddLabel {
-                label: LabelDef {
-                    id: labels.fresh_id(&name),
-                    name,
-                    color: free_colour(&labels),
-                    key: labels.free_keys().into_iter().next().unwrap_or_default(),
-                    look: Look::Fill,
-                },
-            });
-        })
-    };
-    let on_close = {
-        let cb = props.on_close.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
     html! {
-        <div class="dialog labels-editor" role="dialog" aria-label="Labels" data-dialog="labels">
+        <div class="dialog labels-editor" role="dialog" aria-label="Labels" data-dialog="labels" {onchange} {onclick}>
             <h2>{ "Labels" }</h2>
             <p class="hint">{ format!("{} of the keys 1–9 are free. A label without a key is tagged from the picker.", free.len()) }</p>
             <ol class="label-rows">{ for rows }</ol>
             <div class="label-new">
-                <input type="text" ref={new_name} data-field="new-label-name" aria-label="New label's name" placeholder="New label…" />
-                <button data-action="label-add" onclick={on_add}>{ "Add label" }</button>
+                <input type="text" data-field="new-label-name" aria-label="New label's name" placeholder="New label…" />
+                <button data-action="label-add">{ "Add label" }</button>
             </div>
-            <button data-action="labels-close" onclick={on_close}>{ "Close" }</button>
-        </div>
-    }
-}
-
-/// The choice shown before removing a label that annotations use.
-fn remove_choice(
-    l: &LabelDef,
-    used: usize,
-    labels: &LabelSet,
-    on_action: &Callback<Action>,
-    removing: &UseStateHandle<Option<String>>,
-) -> Html {
-    let others: Vec<&LabelDef> = labels.iter().filter(|o| o.id != l.id).collect();
-    // Not a hook: this part is rendered conditionally.
-    let target = NodeRef::default();
-    let relabel = {
-        let (cb, id, target, removing) = (
-            on_action.clone(),
-            l.id.clone(),
-            target.clone(),
-            removing.clone(),
-        );
-        Callback::from(move |_: MouseEvent| {
-            if let Some(to) = target.cast::<HtmlSelectElement>().map(|s| s.value()) {
-                removing.set(None);
-                cb.emit(Action::RemoveLabel {
-                    id: id.clone(),
-                    fate: Some(LabelFate::Relabel(to)),
-                    now: web::now(),
-                });
-            }
-        })
-    };
-    let delete = {
-        let (cb, id, removing) = (on_action.clone(), l.id.clone(), removing.clone());
-        Callback::from(move |_: MouseEvent| {
-            removing.set(None);
-            cb.emit(Action::RemoveLabel {
-                id: id.clone(),
-                fate: Some(LabelFate::Delete),
-                now: web::now(),
-            });
-        })
-    };
-    let cancel = {
-        let removing = removing.clone();
-        Callback::from(move |_: MouseEvent| removing.set(None))
-    };
-    html! {
-        <div class="label-remove" role="group" aria-label={format!("Remove {}", l.name)}>
-            <p>{ format!("{used} annotation{} use{} {}. Relabel them, or delete them with the label (both can be undone):",
-                if used == 1 { "" } else { "s" }, if used == 1 { "s" } else { "" }, l.name) }</p>
-            <select ref={target} data-field="label-fate" aria-label="Relabel them as">
-                { for others.iter().map(|o| html! { <option key={o.id.clone()} value={o.id.clone()}>{ o.name.clone() }</option> }) }
-            </select>
-            <button data-action="label-remove-relabel" onclick={relabel}>{ "Relabel and remove" }</button>
-            <button data-action="label-remove-delete" onclick={delete}>{ format!("Delete the {used} and remove") }</button>
-            <button data-action="label-remove-cancel" onclick={cancel}>{ "Cancel" }</button>
+            <button data-action="labels-close">{ "Close" }</button>
         </div>
     }
 }
