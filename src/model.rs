@@ -8,8 +8,10 @@
 
 use std::rc::Rc;
 
+use crate::core::revision::DocMeta;
 use crate::core::segments::segments;
 use crate::core::session::{Action, Change, CoreError, ImportMode, Session};
+use crate::core::span::new_id;
 use crate::core::spans::SpanError;
 use crate::core::{Annotation, Document, LabelSet, Timestamp};
 use crate::format::stored::{self, StoredError};
@@ -17,7 +19,9 @@ use crate::format::v1;
 use crate::store::{self, DocSummary, KeyValue, KvError, Loaded};
 
 mod interop;
-pub use interop::ExportFormat;
+mod revise;
+pub use interop::{Download, ExportFormat};
+pub use revise::PendingRevision;
 
 /// The article shown on first start (the seed article, shipped under www/).
 pub const DEFAULT_ARTICLE: &str = include_str!("../www/default-article.txt");
@@ -122,6 +126,7 @@ pub struct AppModel {
     next_alert: u64,
     save: SaveState,
     pending_import: Option<PendingImport>,
+    pending_revision: Option<PendingRevision>,
     rev: u64,
     /// The stored value of the current document as last read or written
     /// here; a different stored value means another tab saved.
@@ -147,6 +152,7 @@ impl AppModel {
             next_alert: 0,
             save: SaveState::Saved,
             pending_import: None,
+            pending_revision: None,
             rev: 0,
             synced: None,
         };
@@ -187,7 +193,7 @@ impl AppModel {
     /// for the shipped article, unknown ("") for any other (the UI around
     /// it is English, so screen readers must not guess from the page).
     pub fn doc_lang(&self) -> &'static str {
-        if self.session.doc().id() == self.default.id() {
+        if self.session.doc_id() == self.default.id() {
             "fr"
         } else {
             ""
@@ -290,6 +296,16 @@ impl AppModel {
         if change.is_noop() {
             return Ok(None);
         }
+        if change.text_changed {
+            // A new text (a revision or its undo): every block is new.
+            self.views = Rc::new(
+                (0..self.session.doc().blocks().len())
+                    .filter_map(|b| build_view(&self.session, b).map(Rc::new))
+                    .collect(),
+            );
+            self.mark_dirty();
+            return Ok(Some(change));
+        }
         // A new list (pointer copies) so the article sees a change;
         // untouched blocks keep their Rc and do not re-render.
         let views = Rc::make_mut(&mut self.views);
@@ -333,15 +349,7 @@ impl AppModel {
             if !may_write {
                 return Ok(None);
             }
-            let s = &self.session;
-            store::save(
-                &*self.kv,
-                s.doc(),
-                s.labels(),
-                s.annotations().iter(),
-                s.causal_lengths(),
-            )
-            .map(Some)
+            store::save(&*self.kv, &self.session).map(Some)
         });
         match written {
             Ok(None) => {} // blocked by a newer version: reported by reconcile
@@ -349,7 +357,7 @@ impl AppModel {
                 self.synced = Some(json);
                 let was_failing = matches!(self.save, SaveState::Failing(_));
                 self.save = SaveState::Saved;
-                let _ = store::set_current(&*self.kv, self.session.doc().id());
+                let _ = store::set_current(&*self.kv, self.session.doc_id());
                 if was_failing {
                     self.alert(
                         AlertKind::Notice,
@@ -380,7 +388,7 @@ impl AppModel {
     /// Returns whether the stored value may now be written over; an error
     /// (the backup failed) means it may not.
     fn reconcile_stored(&mut self, now: Timestamp) -> Result<bool, KvError> {
-        let doc_id = self.session.doc().id().to_owned();
+        let doc_id = self.session.doc_id().to_owned();
         let Some(stored) = self.kv.get(&store::doc_key(&doc_id))? else {
             return Ok(true);
         };
@@ -388,7 +396,24 @@ impl AppModel {
             return Ok(true);
         }
         let merged = match stored::parse(&stored) {
-            Ok(s) if s.file.document.id() == doc_id => self
+            // Another tab loaded a newer version of the text: it wins, and
+            // this tab's state is kept as a backup first.
+            Ok(s)
+                if s.meta.id == doc_id
+                    && s.file.document.id() != self.session.doc().id()
+                    && s.meta.revisions.len() > self.session.meta().revisions.len() =>
+            {
+                let mine = stored::of_session(&self.session).unwrap_or_default();
+                let key = store::backup(&*self.kv, &doc_id, &mine, now.millis())?;
+                self.open_stored(&doc_id, now);
+                self.alert_with_backup(
+                    AlertKind::Notice,
+                    "Another tab loaded a new version of this article, which this tab now shows. What this tab had not saved was kept as a backup you can download.".to_owned(),
+                    key,
+                );
+                return Ok(false);
+            }
+            Ok(s) if s.meta.id == doc_id && s.file.document.id() == self.session.doc().id() => self
                 .try_apply(Action::Sync {
                     annotations: s.file.annotations,
                     lengths: s.lengths,
@@ -453,7 +478,10 @@ impl AppModel {
                     annotations,
                     ..
                 } = stored.file;
-                match Session::restore(document, labels, annotations, stored.lengths) {
+                let restored = Session::restore(document, labels, annotations, stored.lengths)
+                    .map_err(|e| e.to_string())
+                    .and_then(|s| s.with_records(stored.meta, stored.orphans, stored.edited));
+                match restored {
                     Ok(s) => {
                         self.install(s);
                         self.synced = Some(raw);
@@ -530,7 +558,7 @@ impl AppModel {
         let Some(raw) = self.synced.clone() else {
             return;
         };
-        let doc_id = self.session.doc().id().to_owned();
+        let doc_id = self.session.doc_id().to_owned();
         match store::backup(&*self.kv, &doc_id, &raw, now.millis()) {
             Ok(key) => {
                 let text = format!("Your saved annotations were upgraded from storage version {from} to {}. The previous copy was kept as a backup you can download.", stored::VERSION);
@@ -570,27 +598,33 @@ impl AppModel {
             _ => SaveState::Saved,
         };
         self.pending_import = None;
-        let _ = store::set_current(&*self.kv, self.session.doc().id());
+        self.pending_revision = None;
+        let _ = store::set_current(&*self.kv, self.session.doc_id());
         self.rev += 1;
     }
 
     fn refresh_docs(&mut self) {
         let mut docs = store::list(&*self.kv).unwrap_or_default();
-        for d in [self.session.doc(), &*self.default] {
-            if !docs.iter().any(|s| s.id == d.id()) {
-                let count = if d.id() == self.session.doc().id() {
+        let here = self.session.doc_id().to_owned();
+        for (id, title) in [
+            (here.as_str(), self.session.doc().title()),
+            (self.default.id(), self.default.title()),
+        ] {
+            if !docs.iter().any(|s| s.id == id) {
+                let count = if id == here {
                     self.session.annotations().len()
                 } else {
                     0
                 };
                 docs.push(DocSummary {
-                    id: d.id().to_owned(),
-                    title: d.title().to_owned(),
+                    id: id.to_owned(),
+                    title: title.to_owned(),
                     count,
+                    hashes: Vec::new(),
                 });
             }
         }
-        if let Some(cur) = docs.iter_mut().find(|s| s.id == self.session.doc().id()) {
+        if let Some(cur) = docs.iter_mut().find(|s| s.id == here) {
             cur.count = self.session.annotations().len();
         }
         docs.sort_by(|a, b| a.title.cmp(&b.title).then_with(|| a.id.cmp(&b.id)));
@@ -601,6 +635,12 @@ impl AppModel {
     /// Open an article the user chose or pasted (.txt / .md): first line is
     /// the title. An article already stored reopens with its annotations.
     pub fn open_article(&mut self, bytes: &[u8], now: Timestamp) {
+        self.open_article_from(bytes, "", now);
+    }
+
+    /// [`AppModel::open_article`], saying where the text came from (a file
+    /// name, or `pasted`), as its first revision records.
+    pub fn open_article_from(&mut self, bytes: &[u8], source: &str, now: Timestamp) {
         if bytes.len() as u64 > MAX_FILE_BYTES {
             self.alert(
                 AlertKind::Error,
@@ -628,9 +668,18 @@ impl AppModel {
         }
         self.save_now(now);
         let doc = Document::from_plain_text(text);
-        let id = doc.id().to_owned();
-        if !self.open_stored(&id, now) {
-            self.install(Session::new(doc, LabelSet::default()));
+        let known = store::find_by_text(&*self.kv, doc.id()).ok().flatten();
+        let reopened = known.is_some_and(|id| self.open_stored(&id, now));
+        if !reopened {
+            let is_default = doc.id() == self.default.id();
+            let mut session = Session::new(doc, LabelSet::default());
+            if !is_default {
+                let meta = DocMeta::first(new_id(), session.doc(), now, source);
+                session = session
+                    .with_records(meta, Vec::new(), Default::default())
+                    .unwrap_or_else(|_| Session::new(self.default.clone(), LabelSet::default()));
+            }
+            self.install(session);
             // Saved by the shell's debounce, not inside the open itself.
             self.mark_dirty();
         }
@@ -668,7 +717,7 @@ impl AppModel {
     /// Bring in a parsed file: its document is opened (stored or new), or,
     /// for the current document, its annotations are merged after asking
     /// (see [`AppModel::import`]).
-    fn import_file(&mut self, file: v1::V1File, now: Timestamp) {
+    fn import_file(&mut self, mut file: v1::V1File, now: Timestamp) {
         if !file.filled_in.is_empty() {
             let what: Vec<String> = file.filled_in.iter().map(ToString::to_string).collect();
             self.alert(
@@ -677,9 +726,23 @@ impl AppModel {
             );
         }
         let id = file.document.id().to_owned();
-        if id != self.session.doc().id() {
+        // A file made on another version of this document (or of a stored
+        // one) finds it: by its text's hash among the revisions.
+        let elsewhere = id != self.session.doc().id() && !self.session.meta().has_text(&id);
+        if elsewhere {
             self.save_now(now);
-            if !self.open_stored(&id, now) {
+        }
+        let target = if elsewhere {
+            store::find_by_text(&*self.kv, &id).ok().flatten()
+        } else {
+            None
+        };
+        let found = !elsewhere || target.is_some_and(|t| self.open_stored(&t, now));
+        if found && id != self.session.doc().id() {
+            file = self.carry_onto_current(file);
+        }
+        if id != self.session.doc().id() && !found {
+            {
                 // A new document: nothing to merge with.
                 let v1::V1File {
                     document,
@@ -715,6 +778,58 @@ impl AppModel {
         } else {
             self.pending_import = Some(PendingImport { file, existing });
             self.rev += 1;
+        }
+    }
+
+    /// A file made on another version of the current text, its
+    /// annotations carried to their words in the current text by the
+    /// anchoring engine; those whose words are gone are left out, and a
+    /// notice names them (never guessed).
+    fn carry_onto_current(&mut self, file: v1::V1File) -> v1::V1File {
+        let old = file.document.text();
+        let spans: Vec<(usize, usize)> =
+            file.annotations.iter().map(|a| (a.start, a.end)).collect();
+        let evidence: Vec<crate::core::anchor::Evidence> =
+            crate::core::anchor::evidence_for(old, &spans)
+                .into_iter()
+                .flatten()
+                .collect();
+        let doc = self.session.doc().clone();
+        let outcomes = crate::core::anchor::reanchor(old, doc.text(), &evidence);
+        let mut annotations = Vec::with_capacity(file.annotations.len());
+        let mut lost = Vec::new();
+        for (a, o) in file.annotations.into_iter().zip(outcomes) {
+            use crate::core::anchor::Outcome;
+            let placed = match o {
+                Outcome::Exact { start, end } | Outcome::Edited { start, end, .. } => {
+                    Annotation::at(&doc, a.id.clone(), start, end, a.label.clone(), a.modified)
+                }
+                Outcome::Orphan { .. } => None,
+            };
+            match placed {
+                Some(p) => annotations.push(Annotation {
+                    note: a.note,
+                    created: a.created,
+                    ..p
+                }),
+                None => lost.push(a.quote),
+            }
+        }
+        if !lost.is_empty() {
+            let shown: Vec<String> = lost.iter().take(3).map(|q| format!("“{q}”")).collect();
+            self.alert(
+                AlertKind::Notice,
+                format!(
+                    "The file was made on another version of this article: {} of its annotations have no words in this version and were left out ({}).",
+                    lost.len(),
+                    shown.join(", ")
+                ),
+            );
+        }
+        v1::V1File {
+            document: doc,
+            annotations,
+            ..file
         }
     }
 
@@ -786,7 +901,7 @@ impl AppModel {
     /// Another tab saved `key`: merge its annotations into ours (union by
     /// id, newer `modified` wins) so neither tab erases the other's work.
     pub fn external_change(&mut self, key: &str, value: Option<&str>) {
-        if store::doc_id_of_key(key) != Some(self.session.doc().id()) {
+        if store::doc_id_of_key(key) != Some(self.session.doc_id()) {
             if key.starts_with(store::PREFIX) {
                 self.refresh_docs();
             }
@@ -796,7 +911,15 @@ impl AppModel {
         let Ok(s) = stored::parse(value) else {
             return;
         };
+        if s.meta.id != self.session.doc_id() {
+            return;
+        }
         if s.file.document.id() != self.session.doc().id() {
+            // Another version of the text: the next save (due now)
+            // reconciles it; the newer version wins and nothing is lost.
+            if s.meta.revisions.len() > self.session.meta().revisions.len() {
+                self.mark_dirty();
+            }
             return;
         }
         self.apply(Action::Sync {

@@ -20,7 +20,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::{Annotation, Document, LabelSet};
+use crate::core::revision::DocMeta;
+use crate::core::{Document, Session};
 use crate::format::stored::{self, Stored, StoredError};
 
 /// Prefix of every key the app writes.
@@ -74,6 +75,11 @@ pub struct DocSummary {
     pub title: String,
     /// Number of annotations.
     pub count: usize,
+    /// The text hash of each of its revisions (to find the document a file
+    /// made on any of them belongs to). Absent from indexes written before
+    /// revisions: then only the id (its first text's hash) is known.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hashes: Vec<String>,
 }
 
 /// What [`load`] found for a document.
@@ -108,7 +114,7 @@ pub fn load(kv: &dyn KeyValue, doc_id: &str, now_millis: i64) -> Result<Loaded, 
         return Ok(Loaded::Missing);
     };
     match stored::parse(&raw) {
-        Ok(s) if s.file.document.id() == doc_id => Ok(Loaded::Restored(s, raw)),
+        Ok(s) if s.meta.id == doc_id => Ok(Loaded::Restored(s, raw)),
         Ok(_) => {
             let backup_key = backup(kv, doc_id, &raw, now_millis)?;
             Ok(Loaded::Unreadable {
@@ -170,29 +176,45 @@ pub fn backups(kv: &dyn KeyValue) -> Result<Vec<String>, KvError> {
 
 /// Save a document, its annotations and their causal lengths, and update
 /// the index. Returns the value written for the document.
-pub fn save<'a>(
-    kv: &dyn KeyValue,
-    doc: &Document,
-    labels: &LabelSet,
-    annotations: impl IntoIterator<Item = &'a Annotation>,
-    lengths: &BTreeMap<String, u32>,
-) -> Result<String, KvError> {
-    let annotations: Vec<&Annotation> = annotations.into_iter().collect();
-    let count = annotations.len();
-    let json = stored::to_json(doc, labels, annotations, lengths)
-        .map_err(|e| KvError::Other(e.to_string()))?;
-    kv.set(&doc_key(doc.id()), &json)?;
+pub fn save(kv: &dyn KeyValue, session: &Session) -> Result<String, KvError> {
+    let json = stored::of_session(session).map_err(|e| KvError::Other(e.to_string()))?;
+    let id = session.doc_id();
+    kv.set(&doc_key(id), &json)?;
     let mut index = read_index(kv)?;
     index.insert(
-        doc.id().to_owned(),
-        DocSummary {
-            id: doc.id().to_owned(),
-            title: doc.title().to_owned(),
-            count,
-        },
+        id.to_owned(),
+        summary_of(
+            id,
+            session.doc(),
+            session.meta(),
+            session.annotations().len(),
+        ),
     );
     write_index(kv, &index)?;
     Ok(json)
+}
+
+fn summary_of(id: &str, doc: &Document, meta: &DocMeta, count: usize) -> DocSummary {
+    DocSummary {
+        id: id.to_owned(),
+        title: doc.title().to_owned(),
+        count,
+        hashes: meta.revisions.iter().map(|r| r.sha256.clone()).collect(),
+    }
+}
+
+/// The stored document one of whose revisions has the text hash `sha256`
+/// (a file exported from any version of it), if any: the document whose
+/// id is that hash (made before revisions), else one whose index entry
+/// lists it.
+pub fn find_by_text(kv: &dyn KeyValue, sha256: &str) -> Result<Option<String>, KvError> {
+    if kv.get(&doc_key(sha256))?.is_some() {
+        return Ok(Some(sha256.to_owned()));
+    }
+    Ok(read_index(kv)?
+        .into_values()
+        .find(|d| d.hashes.iter().any(|h| h == sha256))
+        .map(|d| d.id))
 }
 
 fn read_index(kv: &dyn KeyValue) -> Result<BTreeMap<String, DocSummary>, KvError> {
@@ -225,11 +247,7 @@ fn rebuild_index(kv: &dyn KeyValue) -> Result<BTreeMap<String, DocSummary>, KvEr
             continue;
         };
         let summary = match kv.get(&key)?.map(|raw| stored::parse(&raw)) {
-            Some(Ok(s)) => DocSummary {
-                id: id.to_owned(),
-                title: s.file.document.title().to_owned(),
-                count: s.file.annotations.len(),
-            },
+            Some(Ok(s)) => summary_of(id, &s.file.document, &s.meta, s.file.annotations.len()),
             _ => DocSummary {
                 id: id.to_owned(),
                 title: format!(
@@ -237,6 +255,7 @@ fn rebuild_index(kv: &dyn KeyValue) -> Result<BTreeMap<String, DocSummary>, KvEr
                     id.chars().take(8).collect::<String>()
                 ),
                 count: 0,
+                hashes: Vec::new(),
             },
         };
         map.insert(id.to_owned(), summary);

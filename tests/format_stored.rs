@@ -46,7 +46,7 @@ fn the_stored_form_round_trips_with_its_lengths() {
     let lengths = BTreeMap::from([("gone".to_owned(), 2), ("a".to_owned(), 3)]);
     let json = stored::to_json(&d, &LabelSet::default(), [&starck(&d)], &lengths).unwrap();
     assert!(
-        json.starts_with(r#"{"format":"surligneur-store","version":2,"#),
+        json.starts_with(r#"{"format":"surligneur-store","version":3,"#),
         "{json}"
     );
     let s = stored::parse(&json).unwrap();
@@ -82,10 +82,10 @@ fn a_bare_v1_file_is_the_older_stored_version_and_reads_for_migration() {
 #[test]
 fn newer_versions_are_recognised_in_both_layouts() {
     let mut v = stored_value();
-    v["version"] = json!(3);
+    v["version"] = json!(4);
     assert_eq!(
         stored::parse(&v.to_string()).unwrap_err(),
-        StoredError::Newer { found: 3 }
+        StoredError::Newer { found: 4 }
     );
     let message = stored::parse(&v.to_string()).unwrap_err().to_string();
     assert!(message.contains("newer Surligneur"), "{message}");
@@ -153,7 +153,7 @@ fn broken_stored_values_are_refused_with_a_reason() {
         (edited(&|v| v["extra"] = json!(1)), "extra"),
         (
             edited(&|v| v["document"]["text"] = json!("Another text")),
-            "document id",
+            "the last revision's hash is not that of the text",
         ),
         (
             edited(&|v| v["labels"][0]["color"] = json!("red")),
@@ -269,4 +269,78 @@ fn label_looks_and_keyless_labels_survive_storage() {
     let mut bad = v.clone();
     bad["labels"][0]["look"] = json!("bold");
     assert_eq!(unreadable(&bad), "labels[0].look is not fill or underline");
+}
+
+#[test]
+fn version_3_keeps_identity_revisions_orphans_and_marks_and_version_2_still_reads() {
+    use surligneur::core::revision::{DocMeta, Orphan, Revision};
+    let d = doc();
+    let meta = DocMeta {
+        id: "stable-1".into(),
+        revisions: vec![
+            Revision {
+                id: "r1".into(),
+                sha256: "00".into(),
+                loaded: Timestamp(5),
+                source: "v1.txt".into(),
+            },
+            Revision {
+                id: "r2".into(),
+                sha256: d.id().into(),
+                loaded: Timestamp(9),
+                source: "pasted".into(),
+            },
+        ],
+    };
+    let gone = Orphan {
+        annotation: Annotation {
+            id: "o".into(),
+            quote: "Quiz".into(),
+            ..starck(&d)
+        },
+        prefix: "« a".into(),
+        suffix: "b »".into(),
+        revision: "r2".into(),
+    };
+    let marks = BTreeMap::from([("a".to_owned(), "Patrick Stark".to_owned())]);
+    let json = stored::write(
+        &d,
+        &meta,
+        &LabelSet::default(),
+        [&starck(&d)],
+        &BTreeMap::new(),
+        [&gone],
+        &marks,
+    )
+    .unwrap();
+    let s = stored::parse(&json).unwrap();
+    assert_eq!(
+        (s.version, &s.meta, &s.orphans, &s.edited),
+        (3, &meta, &vec![gone.clone()], &marks)
+    );
+    // An orphan that is also a live annotation is refused.
+    let mut twin = gone.clone();
+    twin.annotation.id = "a".into();
+    let bad = stored::write(
+        &d,
+        &meta,
+        &LabelSet::default(),
+        [&starck(&d)],
+        &BTreeMap::new(),
+        [&twin],
+        &marks,
+    )
+    .unwrap();
+    assert!(unreadable(&serde_json::from_str(&bad).unwrap()).contains("orphans[0] has an empty id"));
+    // Version 2 (no revisions): its id is its text's hash, one revision.
+    let mut v2 = stored_value();
+    v2["version"] = json!(2);
+    for k in ["orphans", "edited"] {
+        v2.as_object_mut().unwrap().remove(k);
+    }
+    v2["document"].as_object_mut().unwrap().remove("revisions");
+    let s = stored::parse(&v2.to_string()).unwrap();
+    assert_eq!(s.version, 2);
+    assert_eq!(s.meta, DocMeta::legacy(&d));
+    assert_eq!(s.file.annotations, vec![starck(&d)]);
 }

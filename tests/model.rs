@@ -485,7 +485,7 @@ fn a_migration_whose_backup_fails_writes_nothing_yet_and_loses_nothing() {
     add(&mut m, "Orange", "organisation", "o1");
     m.save_now(t(100));
     let now = stored_of(&kv, doc.id());
-    assert_eq!(now.version, 2);
+    assert_eq!(now.version, surligneur::format::stored::VERSION);
     assert_eq!(now.file.annotations.len(), 1);
 }
 
@@ -788,5 +788,185 @@ fn w3c_annotations_are_placed_by_quote_and_an_absent_quote_is_left_out_not_guess
                 && t.contains("“Patrick Starck”")
         ),
         "{texts:?}"
+    );
+}
+
+// ----- revisions -------------------------------------------------------------
+
+#[test]
+fn a_new_version_keeps_the_document_and_its_annotations_across_reloads() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut m = boot(&kv);
+    add(&mut m, "Pierre Paperon", "person", "pp");
+    add(&mut m, "Quiz : Connaissez-vous", "claim", "quiz");
+    m.save_now(t(10));
+    let id = m.session().doc_id().to_owned();
+    let new = DEFAULT_ARTICLE
+        .replace("Pierre Paperon", "Pierre Papperon")
+        .replace(
+            "Quiz : Connaissez-vous les sous-traitants des géants de la high-tech ?\n\n",
+            "",
+        );
+    m.revise(new.as_bytes(), "v2.txt", t(20));
+    assert_eq!(m.doc().text(), new);
+    assert_eq!(m.session().doc_id(), id, "the same document");
+    let last = &m.alerts().last().unwrap().text;
+    assert!(
+        last.starts_with("New version loaded: 0 unchanged, 0 moved, 1 edited, 1 orphaned."),
+        "{last}"
+    );
+    assert_eq!(
+        m.session().annotations().get("pp").unwrap().quote,
+        "Pierre Papperon"
+    );
+    assert!(m.session().orphans().contains_key("quiz"));
+    assert_eq!(m.views().len(), m.doc().blocks().len());
+    m.save_now(t(30));
+    // Reload: the new text, the edited mark and the orphan are all there.
+    let m2 = boot(&kv);
+    assert_eq!(m2.doc().text(), new);
+    assert_eq!(m2.session().meta().revisions.len(), 2);
+    assert_eq!(m2.session().meta().current().unwrap().source, "v2.txt");
+    assert!(m2.session().orphans().contains_key("quiz"));
+    assert_eq!(
+        m2.session().edited().get("pp").map(String::as_str),
+        Some("Pierre Paperon")
+    );
+    // Undo restores the previous text exactly, and saves it.
+    assert!(m.apply(Action::Undo));
+    assert_eq!(m.doc().text(), DEFAULT_ARTICLE);
+    assert_eq!(
+        m.session().annotations().get("pp").unwrap().quote,
+        "Pierre Paperon"
+    );
+    assert!(m.session().orphans().is_empty());
+}
+
+#[test]
+fn a_bad_new_version_changes_nothing() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut m = boot(&kv);
+    add(&mut m, "Pierre Paperon", "person", "pp");
+    let before = spans_of(&m);
+    for (bytes, why) in [
+        (&b""[..], "it is empty."),
+        (b"  \n ", "it is empty."),
+        (b"\xff\xfe", "not valid UTF-8"),
+        (b"a\x00b", "NUL bytes"),
+    ] {
+        m.revise(bytes, "x.txt", t(5));
+        let last = &m.alerts().last().unwrap();
+        assert_eq!(last.kind, AlertKind::Error);
+        assert!(
+            last.text.contains(why) && last.text.ends_with("The article was left as it is."),
+            "{}",
+            last.text
+        );
+        assert_eq!(m.doc().text(), DEFAULT_ARTICLE);
+        assert_eq!(spans_of(&m), before);
+    }
+    let big = vec![b'a'; 21 * 1024 * 1024];
+    m.revise(&big, "big.txt", t(5));
+    assert!(m
+        .alerts()
+        .last()
+        .unwrap()
+        .text
+        .contains("larger than 20 MB"));
+}
+
+#[test]
+fn a_text_that_shares_almost_nothing_asks_first_and_names_what_would_be_kept() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut m = boot(&kv);
+    add(&mut m, "Pierre Paperon", "person", "pp");
+    add(&mut m, "Orange", "organisation", "o");
+    add(&mut m, "Cloudwatt revendique", "claim", "c");
+    m.revise(
+        "Un tout autre article.\n\nSur Orange seulement.".as_bytes(),
+        "other.txt",
+        t(5),
+    );
+    let p = m.pending_revision().expect("asks first");
+    // Even “Orange” is in another context there: nothing would be kept.
+    assert_eq!((p.kept, p.total), (0, 3));
+    assert_eq!(m.doc().text(), DEFAULT_ARTICLE);
+    m.resolve_revision(false);
+    assert_eq!(m.doc().text(), DEFAULT_ARTICLE);
+    assert_eq!(m.session().annotations().len(), 3);
+    m.revise(
+        "Un tout autre article.\n\nSur Orange seulement.".as_bytes(),
+        "other.txt",
+        t(5),
+    );
+    m.resolve_revision(true);
+    assert_eq!(m.session().annotations().len(), 0);
+    assert_eq!(m.session().orphans().len(), 3);
+}
+
+#[test]
+fn storage_version_2_is_migrated_to_3_with_its_bytes_kept() {
+    let kv = Rc::new(MemoryKv::default());
+    let doc = Document::from_plain_text(DEFAULT_ARTICLE);
+    let (start, end) = find(DEFAULT_ARTICLE, "Patrick Starck");
+    let a = Annotation::at(&doc, "old", start, end, "person", t(0)).unwrap();
+    // A version-2 value as the previous build wrote it.
+    let v3 =
+        surligneur::format::stored::to_json(&doc, &LabelSet::default(), [&a], &Default::default())
+            .unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&v3).unwrap();
+    v["version"] = 2.into();
+    v.as_object_mut().unwrap().remove("orphans");
+    v.as_object_mut().unwrap().remove("edited");
+    v["document"].as_object_mut().unwrap().remove("revisions");
+    for l in v["labels"].as_array_mut().unwrap() {
+        l.as_object_mut().unwrap().remove("look");
+    }
+    let old = v.to_string();
+    kv.set(&store::doc_key(doc.id()), &old).unwrap();
+    let m = boot(&kv);
+    assert_eq!(m.session().annotations().to_vec(), vec![a]);
+    assert_eq!(
+        m.session().doc_id(),
+        doc.id(),
+        "its id is kept: its first text's hash"
+    );
+    assert_eq!(stored_of(&kv, doc.id()).version, 3);
+    let backups = store::backups(&*kv).unwrap();
+    assert_eq!(kv.get(&backups[0]).unwrap().as_deref(), Some(old.as_str()));
+    assert!(m
+        .alerts()
+        .iter()
+        .any(|x| x.text.contains("upgraded from storage version 2 to 3")));
+}
+
+#[test]
+fn an_export_of_an_older_revision_finds_its_document_and_follows_the_words() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut m = boot(&kv);
+    add(&mut m, "Pierre Paperon", "person", "pp");
+    let (old_name, old_export) = m.export();
+    let new = format!("Mise à jour.\n\n{DEFAULT_ARTICLE}");
+    m.revise(new.as_bytes(), "v2.txt", t(20));
+    // A colleague's export, made on the first version with one more tag.
+    let doc = Document::from_plain_text(DEFAULT_ARTICLE);
+    let (start, end) = find(DEFAULT_ARTICLE, "Cheops Technology");
+    let extra = Annotation::at(&doc, "cheops", start, end, "organisation", t(3)).unwrap();
+    let mut file = v1::parse_str(&old_export).unwrap();
+    file.annotations.push(extra);
+    let bytes = v1::to_json(&file.document, &file.labels, file.annotations.iter());
+    m.import(bytes.as_bytes(), t(30));
+    m.resolve_import(Some(ImportMode::Merge));
+    assert!(old_name.ends_with(".surligneur.json"));
+    assert_eq!(m.doc().text(), new, "still the current version");
+    let cheops = m
+        .session()
+        .annotations()
+        .get("cheops")
+        .expect("carried to the new text");
+    assert_eq!(cheops.quote, "Cheops Technology");
+    assert_eq!(
+        m.session().annotations().get("pp").unwrap().quote,
+        "Pierre Paperon"
     );
 }

@@ -9,9 +9,11 @@
 //! The undo stack is bounded ([`HISTORY_LIMIT`]): past it the oldest entry
 //! is dropped. Recording a new entry clears the redo stack.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
 
 use super::document::Document;
+use super::revision::{DocMeta, Orphan};
 use super::span::{Annotation, LabelSet};
 use super::spans::{AnnotationSet, SpanError};
 
@@ -45,6 +47,7 @@ impl SpanEdit {
 /// one rule (an entry is the edits in order, undone in reverse) holds for
 /// all.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // a log of small edits; boxing buys nothing here
 pub enum Edit {
     /// An annotation came, went or changed.
     Span(SpanEdit),
@@ -56,6 +59,38 @@ pub enum Edit {
         before: LabelSet,
         /// The set after.
         after: LabelSet,
+    },
+    /// The text changed (a new revision, or its undo). Every annotation
+    /// must have been removed before (the annotation set is per text), and
+    /// is inserted again after by span edits.
+    Text {
+        /// The text before.
+        before: Rc<Document>,
+        /// The text after.
+        after: Rc<Document>,
+        /// The identity before (its revisions).
+        meta_before: DocMeta,
+        /// The identity after.
+        meta_after: DocMeta,
+    },
+    /// An orphan came, went or changed.
+    Orphan {
+        /// The annotation's id.
+        id: String,
+        /// Before (`None`: not an orphan).
+        before: Option<Orphan>,
+        /// After.
+        after: Option<Orphan>,
+    },
+    /// An annotation's "edited by a revision, not yet reviewed" mark,
+    /// holding its quote before the revision.
+    Edited {
+        /// The annotation's id.
+        id: String,
+        /// Before (`None`: not marked).
+        before: Option<String>,
+        /// After.
+        after: Option<String>,
     },
 }
 
@@ -81,6 +116,27 @@ impl Edit {
                 before: after.clone(),
                 after: before.clone(),
             },
+            Edit::Text {
+                before,
+                after,
+                meta_before,
+                meta_after,
+            } => Edit::Text {
+                before: Rc::clone(after),
+                after: Rc::clone(before),
+                meta_before: meta_after.clone(),
+                meta_after: meta_before.clone(),
+            },
+            Edit::Orphan { id, before, after } => Edit::Orphan {
+                id: id.clone(),
+                before: after.clone(),
+                after: before.clone(),
+            },
+            Edit::Edited { id, before, after } => Edit::Edited {
+                id: id.clone(),
+                before: after.clone(),
+                after: before.clone(),
+            },
         }
     }
 
@@ -88,7 +144,7 @@ impl Edit {
     pub fn as_span(&self) -> Option<&SpanEdit> {
         match self {
             Edit::Span(e) => Some(e),
-            Edit::Labels { .. } => None,
+            _ => None,
         }
     }
 }
@@ -122,6 +178,9 @@ pub enum EditError {
     /// The labels are not as the edit expects to find them.
     #[error("the labels are not in the expected state")]
     LabelsMismatch,
+    /// The text (or its orphans and marks) is not as the edit expects.
+    #[error("the text is not in the expected state")]
+    TextMismatch,
     /// The set refused the new state.
     #[error(transparent)]
     Span(#[from] SpanError),
@@ -129,12 +188,39 @@ pub enum EditError {
 
 /// The records edits apply to.
 pub struct Records<'a> {
-    /// The document (its text is not edited here).
-    pub doc: &'a Document,
+    /// The document's text.
+    pub doc: &'a mut Rc<Document>,
+    /// Its identity and revisions.
+    pub meta: &'a mut DocMeta,
     /// The label set.
     pub labels: &'a mut LabelSet,
     /// The annotations.
     pub set: &'a mut AnnotationSet,
+    /// Orphans, by annotation id.
+    pub orphans: &'a mut BTreeMap<String, Orphan>,
+    /// Edited marks (quote before the revision), by annotation id.
+    pub edited: &'a mut BTreeMap<String, String>,
+}
+
+/// Replace `map[id]`, expected to be `before`, by `after`.
+fn swap<T: PartialEq + Clone>(
+    map: &mut BTreeMap<String, T>,
+    id: &str,
+    before: &Option<T>,
+    after: &Option<T>,
+) -> Result<(), EditError> {
+    if map.get(id) != before.as_ref() {
+        return Err(EditError::TextMismatch);
+    }
+    match after {
+        Some(v) => {
+            map.insert(id.to_owned(), v.clone());
+        }
+        None => {
+            map.remove(id);
+        }
+    }
+    Ok(())
 }
 
 fn apply_span(set: &mut AnnotationSet, doc: &Document, e: &SpanEdit) -> Result<(), EditError> {
@@ -164,7 +250,23 @@ fn apply_span(set: &mut AnnotationSet, doc: &Document, e: &SpanEdit) -> Result<(
 
 fn apply_one(r: &mut Records<'_>, e: &Edit) -> Result<(), EditError> {
     match e {
-        Edit::Span(e) => apply_span(r.set, r.doc, e),
+        Edit::Span(e) => apply_span(r.set, &**r.doc, e),
+        Edit::Text {
+            before,
+            after,
+            meta_before,
+            meta_after,
+        } => {
+            if !r.set.is_empty() || r.doc.text() != before.text() || r.meta != meta_before {
+                return Err(EditError::TextMismatch);
+            }
+            *r.doc = Rc::clone(after);
+            *r.set = AnnotationSet::new(after);
+            meta_after.clone_into(r.meta);
+            Ok(())
+        }
+        Edit::Orphan { id, before, after } => swap(r.orphans, id, before, after),
+        Edit::Edited { id, before, after } => swap(r.edited, id, before, after),
         Edit::Labels { before, after } => {
             if r.labels != before {
                 return Err(EditError::LabelsMismatch);
@@ -363,6 +465,9 @@ mod tests {
         let d = Document::from_plain_text("Alice and Bob");
         let mut set = AnnotationSet::new(&d);
         let mut labels = LabelSet::default();
+        let mut doc = Rc::new(d.clone());
+        let mut meta = DocMeta::legacy(&d);
+        let (mut orphans, mut edited) = (BTreeMap::new(), BTreeMap::new());
         let a = |id: &str, s: usize, e: usize| Annotation {
             id: id.into(),
             start: s,
@@ -376,9 +481,12 @@ mod tests {
         macro_rules! recs {
             () => {
                 Records {
-                    doc: &d,
+                    doc: &mut doc,
+                    meta: &mut meta,
                     labels: &mut labels,
                     set: &mut set,
+                    orphans: &mut orphans,
+                    edited: &mut edited,
                 }
             };
         }

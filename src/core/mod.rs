@@ -10,6 +10,7 @@ pub mod document;
 pub mod factcheck;
 pub mod history;
 pub mod offsets;
+pub mod revision;
 pub mod segments;
 pub mod session;
 pub mod span;

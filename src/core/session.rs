@@ -7,8 +7,10 @@ use std::rc::Rc;
 
 use thiserror::Error;
 
+use super::anchor::{self, Evidence, Outcome};
 use super::document::Document;
 use super::history::{apply_edits, Edit, EditError, Entry, History, Records};
+use super::revision::{sha256, DocMeta, Orphan, Revision};
 use super::span::{Annotation, LabelDef, LabelError, LabelSet};
 use super::spans::{AnnotationSet, SpanError};
 use super::time::Timestamp;
@@ -127,10 +129,59 @@ pub enum Action {
         /// Modification time for relabelled annotations.
         now: Timestamp,
     },
+    /// Replace the text by a new version of it, carrying every
+    /// annotation to its words in the new text or making it an orphan (see
+    /// [`Session::plan_revision`], which makes the plan). One undoable step.
+    Revise {
+        /// The plan, made on the current text.
+        plan: RevisionPlan,
+    },
+    /// Put an orphan back on the text at `[start, end)` (its quote becomes
+    /// the text there).
+    Reattach {
+        /// The orphan's id.
+        id: String,
+        /// Start, code points.
+        start: usize,
+        /// End, code points.
+        end: usize,
+        /// Modification time.
+        now: Timestamp,
+    },
+    /// Delete an orphan for good (undoable).
+    DeleteOrphan {
+        /// Its id.
+        id: String,
+    },
+    /// Clear the mark an annotation edited by a revision carries.
+    MarkReviewed {
+        /// The annotation's id.
+        id: String,
+    },
     /// Revert the last operation.
     Undo,
     /// Reapply the last undone operation.
     Redo,
+}
+
+/// A revision worked out on the current text, to apply with
+/// [`Action::Revise`] (or to show the user first: how many annotations it
+/// would keep).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RevisionPlan {
+    /// The text it was made on (its hash): the plan applies to that text
+    /// only.
+    pub base: String,
+    /// The new text.
+    pub doc: Rc<Document>,
+    /// The new revision.
+    pub revision: Revision,
+    /// Each annotation's evidence on the current text, document order.
+    pub evidence: Vec<(String, Evidence)>,
+    /// Where each went.
+    pub outcomes: Vec<Outcome>,
+    /// The counts.
+    pub summary: anchor::Summary,
 }
 
 /// What becomes of the annotations of a removed label.
@@ -178,6 +229,11 @@ pub struct Change {
     pub edited: bool,
     /// Whether the label set changed.
     pub labels_changed: bool,
+    /// Whether the text changed (a revision or its undo): every block is
+    /// new.
+    pub text_changed: bool,
+    /// For a revision: where the annotations went.
+    pub revision: Option<anchor::Summary>,
 }
 
 impl Change {
@@ -194,6 +250,8 @@ impl Change {
             import: None,
             edited: !edits.is_empty(),
             labels_changed: edits.iter().any(|e| matches!(e, Edit::Labels { .. })),
+            text_changed: edits.iter().any(|e| matches!(e, Edit::Text { .. })),
+            revision: None,
         }
     }
 }
@@ -272,6 +330,12 @@ pub enum CoreError {
         /// How many annotations use it.
         count: usize,
     },
+    /// A revision plan made on another text than the current one.
+    #[error("the new version was compared with another text than the one shown; load it again")]
+    StalePlan,
+    /// No orphan with this id.
+    #[error("there is no orphaned annotation {0:?}")]
+    NoOrphan(String),
     /// Undo with an empty undo stack.
     #[error("there is nothing to undo")]
     NothingToUndo,
@@ -292,8 +356,11 @@ pub enum CoreError {
 #[derive(Clone, Debug)]
 pub struct Session {
     doc: Rc<Document>,
+    meta: DocMeta,
     labels: LabelSet,
     set: AnnotationSet,
+    orphans: BTreeMap<String, Orphan>,
+    edited: BTreeMap<String, String>,
     history: History,
     /// Causal lengths that differ from the default (see
     /// [`Session::causal_length`]).
@@ -335,9 +402,12 @@ impl Session {
         let doc = doc.into();
         let set = AnnotationSet::new(&doc);
         Session {
+            meta: DocMeta::legacy(&doc),
             doc,
             labels,
             set,
+            orphans: BTreeMap::new(),
+            edited: BTreeMap::new(),
             history: History::new(),
             lengths: BTreeMap::new(),
         }
@@ -490,6 +560,15 @@ impl Session {
                         blocks.extend(self.set.touched_blocks(a));
                     }
                 }
+                // A new text: every block is new.
+                Edit::Text { .. } => return (0..self.doc.blocks().len()).collect(),
+                // An edited mark shows on its highlight.
+                Edit::Edited { id, .. } => {
+                    if let Some(a) = self.set.get(id) {
+                        blocks.extend(self.set.touched_blocks(a));
+                    }
+                }
+                Edit::Orphan { .. } => {}
             }
         }
         blocks.into_iter().collect()
@@ -499,9 +578,12 @@ impl Session {
     fn apply_all(&mut self, edits: &[Edit]) -> Result<(), EditError> {
         apply_edits(
             &mut Records {
-                doc: &self.doc,
+                doc: &mut self.doc,
+                meta: &mut self.meta,
                 labels: &mut self.labels,
                 set: &mut self.set,
+                orphans: &mut self.orphans,
+                edited: &mut self.edited,
             },
             edits,
         )
@@ -566,6 +648,15 @@ impl Session {
             Action::UpdateLabel { id, label } => self.update_label(&id, label),
             Action::MoveLabel { id, to } => self.move_label(&id, to),
             Action::RemoveLabel { id, fate, now } => self.remove_label(&id, fate, now),
+            Action::Revise { plan } => self.revise(plan),
+            Action::Reattach {
+                id,
+                start,
+                end,
+                now,
+            } => self.reattach(&id, start, end, now),
+            Action::DeleteOrphan { id } => self.delete_orphan(&id),
+            Action::MarkReviewed { id } => self.mark_reviewed(&id),
             Action::Undo => self.undo(),
             Action::Redo => self.redo(),
         }
@@ -1127,6 +1218,305 @@ impl Session {
             }
         };
         self.change_labels(after, spans, summary)
+    }
+
+    /// Work out where every annotation would go if the text became
+    /// `text` (line ends normalised to LF): nothing changes yet. The
+    /// revision gets `revision_id`, `source` and `now`.
+    pub fn plan_revision(
+        &self,
+        text: &str,
+        revision_id: String,
+        source: &str,
+        now: Timestamp,
+    ) -> RevisionPlan {
+        let doc = Rc::new(Document::from_plain_text(text));
+        let anns: Vec<&Annotation> = self.set.iter().collect();
+        let spans: Vec<(usize, usize)> = anns.iter().map(|a| (a.start, a.end)).collect();
+        let evidence: Vec<(String, Evidence)> = anns
+            .iter()
+            .zip(anchor::evidence_for(self.doc.text(), &spans))
+            .map(|(a, e)| {
+                let e = e.unwrap_or(Evidence {
+                    start: a.start,
+                    end: a.end,
+                    quote: a.quote.clone(),
+                    prefix: String::new(),
+                    suffix: String::new(),
+                });
+                (a.id.clone(), e)
+            })
+            .collect();
+        let items: Vec<Evidence> = evidence.iter().map(|(_, e)| e.clone()).collect();
+        let outcomes = anchor::reanchor(self.doc.text(), doc.text(), &items);
+        let summary = anchor::summarise(&items, &outcomes);
+        RevisionPlan {
+            base: self.doc.id().to_owned(),
+            revision: Revision {
+                id: revision_id,
+                sha256: sha256(doc.text()),
+                loaded: now,
+                source: source.to_owned(),
+            },
+            doc,
+            evidence,
+            outcomes,
+            summary,
+        }
+    }
+
+    fn revise(&mut self, plan: RevisionPlan) -> Result<Change, CoreError> {
+        if plan.base != self.doc.id() {
+            return Err(CoreError::StalePlan);
+        }
+        if plan.doc.text() == self.doc.text() {
+            return Ok(Self::noop(
+                "The new version is the same text: nothing changed".to_owned(),
+            ));
+        }
+        let old: BTreeMap<String, Annotation> =
+            self.set.iter().map(|a| (a.id.clone(), a.clone())).collect();
+        // Every annotation leaves the old text, the text changes, then
+        // each comes back where it was placed, or becomes an orphan.
+        let mut edits: Vec<Edit> = old
+            .values()
+            .map(|a| Edit::span(a.id.clone(), Some(a.clone()), None))
+            .collect();
+        edits.push(Edit::Text {
+            before: Rc::clone(&self.doc),
+            after: Rc::clone(&plan.doc),
+            meta_before: self.meta.clone(),
+            meta_after: self.meta.with_revision(plan.revision.clone()),
+        });
+        self.apply_all(&edits).map_err(CoreError::History)?;
+        let mut summary = anchor::Summary::default();
+        let mut placed = Vec::new();
+        let mut marks = Vec::new();
+        for ((id, ev), outcome) in plan.evidence.iter().zip(&plan.outcomes) {
+            let Some(a) = old.get(id) else { continue };
+            let landed = match outcome {
+                Outcome::Exact { start, end } | Outcome::Edited { start, end, .. } => {
+                    Annotation::at(
+                        &plan.doc,
+                        a.id.clone(),
+                        *start,
+                        *end,
+                        a.label.clone(),
+                        a.modified,
+                    )
+                    .map(|n| Annotation {
+                        note: a.note.clone(),
+                        created: a.created,
+                        ..n
+                    })
+                }
+                Outcome::Orphan { .. } => None,
+            };
+            // Two annotations carried onto one span and label: the second
+            // is an orphan rather than lost.
+            let landed = landed.filter(|n| self.set.insert(&plan.doc, n.clone()).is_ok());
+            let had_mark = self.edited.get(id).cloned();
+            match landed {
+                Some(n) => {
+                    if n.quote != a.quote {
+                        summary.edited += 1;
+                        if had_mark.is_none() {
+                            marks.push(Edit::Edited {
+                                id: id.clone(),
+                                before: None,
+                                after: Some(a.quote.clone()),
+                            });
+                        }
+                    } else if (n.start, n.end) == (a.start, a.end) {
+                        summary.unchanged += 1;
+                    } else {
+                        summary.moved += 1;
+                    }
+                    placed.push(Edit::span(id.clone(), None, Some(n)));
+                }
+                None => {
+                    summary.orphaned += 1;
+                    if had_mark.is_some() {
+                        marks.push(Edit::Edited {
+                            id: id.clone(),
+                            before: had_mark,
+                            after: None,
+                        });
+                    }
+                    placed.push(Edit::Orphan {
+                        id: id.clone(),
+                        before: self.orphans.get(id).cloned(),
+                        after: Some(Orphan {
+                            annotation: a.clone(),
+                            prefix: ev.prefix.clone(),
+                            suffix: ev.suffix.clone(),
+                            revision: plan.revision.id.clone(),
+                        }),
+                    });
+                }
+            }
+        }
+        // Spans are in; orphans and marks apply now.
+        let rest: Vec<Edit> = placed
+            .iter()
+            .filter(|e| !matches!(e, Edit::Span(_)))
+            .chain(marks.iter())
+            .cloned()
+            .collect();
+        if let Err(e) = self.apply_all(&rest) {
+            // Cannot happen (fresh records); undo everything rather than
+            // leave half a revision.
+            let mut all = edits.clone();
+            all.extend(
+                placed
+                    .iter()
+                    .filter(|e| matches!(e, Edit::Span(_)))
+                    .cloned(),
+            );
+            let undo: Vec<Edit> = all.iter().rev().map(Edit::inverse).collect();
+            let _ = self.apply_all(&undo);
+            return Err(CoreError::History(e));
+        }
+        edits.extend(placed);
+        edits.extend(marks);
+        let text = format!(
+            "New version of the article: {} unchanged, {} moved, {} edited, {} orphaned",
+            summary.unchanged, summary.moved, summary.edited, summary.orphaned
+        );
+        let mut change = self.commit(text, edits, None);
+        change.revision = Some(summary);
+        Ok(change)
+    }
+
+    fn reattach(
+        &mut self,
+        id: &str,
+        start: usize,
+        end: usize,
+        now: Timestamp,
+    ) -> Result<Change, CoreError> {
+        let o = self
+            .orphans
+            .get(id)
+            .cloned()
+            .ok_or_else(|| CoreError::NoOrphan(id.to_owned()))?;
+        let len = self.doc.len_chars();
+        if start >= end {
+            return Err(CoreError::EmptySelection);
+        }
+        let a = Annotation::at(&self.doc, id, start, end, o.annotation.label.clone(), now)
+            .ok_or(CoreError::OutOfRange { start, end, len })?;
+        let a = Annotation {
+            note: o.annotation.note.clone(),
+            created: o.annotation.created,
+            ..a
+        };
+        if !self.labels.contains(&a.label) {
+            return Err(SpanError::UnknownLabel(a.label).into());
+        }
+        self.set.check(&self.doc, &a)?;
+        let summary = format!(
+            "Re-attached the orphan {} to {}",
+            quoted(&o.annotation.quote),
+            quoted(&a.quote)
+        );
+        let edits = vec![
+            Edit::Orphan {
+                id: id.to_owned(),
+                before: Some(o),
+                after: None,
+            },
+            Edit::span(id, None, Some(a)),
+        ];
+        self.apply_all(&edits).map_err(|e| match e {
+            EditError::Span(s) => CoreError::Span(s),
+            e => CoreError::History(e),
+        })?;
+        Ok(self.commit(summary, edits, Some(id.to_owned())))
+    }
+
+    fn delete_orphan(&mut self, id: &str) -> Result<Change, CoreError> {
+        let o = self
+            .orphans
+            .get(id)
+            .cloned()
+            .ok_or_else(|| CoreError::NoOrphan(id.to_owned()))?;
+        let summary = format!("Deleted the orphan {}", quoted(&o.annotation.quote));
+        let edits = vec![Edit::Orphan {
+            id: id.to_owned(),
+            before: Some(o),
+            after: None,
+        }];
+        self.apply_all(&edits).map_err(CoreError::History)?;
+        Ok(self.commit(summary, edits, None))
+    }
+
+    fn mark_reviewed(&mut self, id: &str) -> Result<Change, CoreError> {
+        let Some(old) = self.edited.get(id).cloned() else {
+            return Ok(Self::noop("Nothing to review".to_owned()));
+        };
+        let quote = self.set.get(id).map_or(String::new(), |a| a.quote.clone());
+        let edits = vec![Edit::Edited {
+            id: id.to_owned(),
+            before: Some(old),
+            after: None,
+        }];
+        self.apply_all(&edits).map_err(CoreError::History)?;
+        Ok(self.commit(
+            format!("Reviewed {}", quoted(&quote)),
+            edits,
+            Some(id.to_owned()),
+        ))
+    }
+
+    /// The document's identity and revisions.
+    pub fn meta(&self) -> &DocMeta {
+        &self.meta
+    }
+
+    /// The stable document id (the storage key).
+    pub fn doc_id(&self) -> &str {
+        &self.meta.id
+    }
+
+    /// Annotations whose words are gone, by id.
+    pub fn orphans(&self) -> &BTreeMap<String, Orphan> {
+        &self.orphans
+    }
+
+    /// Annotations a revision edited, not yet reviewed: their quote
+    /// before, by id.
+    pub fn edited(&self) -> &BTreeMap<String, String> {
+        &self.edited
+    }
+
+    /// This session with its identity, orphans and edited marks (a
+    /// document restored from storage or a file). The identity must fit
+    /// the text, and an orphan's id must not be a live annotation's; marks
+    /// of annotations that do not exist are dropped.
+    pub fn with_records(
+        mut self,
+        meta: DocMeta,
+        orphans: Vec<Orphan>,
+        edited: BTreeMap<String, String>,
+    ) -> Result<Self, String> {
+        meta.fits(&self.doc).map_err(str::to_owned)?;
+        self.meta = meta;
+        for o in orphans {
+            let id = o.annotation.id.clone();
+            if self.set.contains(&id) || self.orphans.contains_key(&id) {
+                return Err(format!(
+                    "the orphan {id:?} is also an annotation, or repeated"
+                ));
+            }
+            self.orphans.insert(id, o);
+        }
+        for (id, q) in edited {
+            if self.set.contains(&id) {
+                self.edited.insert(id, q);
+            }
+        }
+        Ok(self)
     }
 
     /// `entry` no longer applies and is dropped: so is every other step

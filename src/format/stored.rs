@@ -43,13 +43,15 @@ use std::collections::{BTreeMap, HashSet};
 use serde_json::Value;
 
 use super::v1::{self, V1File};
+use crate::core::revision::{DocMeta, Orphan, Revision};
 use crate::core::span::Look;
+use crate::core::Session;
 use crate::core::{Annotation, Document, LabelDef, LabelSet, Timestamp};
 
 /// Value of the `format` field.
 pub const FORMAT: &str = "surligneur-store";
 /// The version this build writes.
-pub const VERSION: u64 = 2;
+pub const VERSION: u64 = 3;
 /// Largest causal length accepted (far beyond any real use; keeps the
 /// arithmetic away from overflow).
 pub const MAX_LENGTH: u32 = 1 << 30;
@@ -59,6 +61,13 @@ pub const MAX_LENGTH: u32 = 1 << 30;
 pub struct Stored {
     /// The document, its labels and its live annotations.
     pub file: V1File,
+    /// Its identity and revisions (before version 3: its text's hash and
+    /// that one text).
+    pub meta: DocMeta,
+    /// Annotations whose words a revision removed.
+    pub orphans: Vec<Orphan>,
+    /// Annotations a revision edited, not yet reviewed: quote before.
+    pub edited: BTreeMap<String, String>,
     /// Causal lengths above 1, by annotation id.
     pub lengths: BTreeMap<String, u32>,
     /// The version it was written in (1: needs migrating).
@@ -90,6 +99,42 @@ pub fn to_json<'a>(
     annotations: impl IntoIterator<Item = &'a Annotation>,
     lengths: &BTreeMap<String, u32>,
 ) -> Result<String, serde_json::Error> {
+    let meta = DocMeta::legacy(doc);
+    write(
+        doc,
+        &meta,
+        labels,
+        annotations,
+        lengths,
+        [],
+        &BTreeMap::new(),
+    )
+}
+
+/// What a session keeps, in the stored form.
+pub fn of_session(s: &Session) -> Result<String, serde_json::Error> {
+    write(
+        s.doc(),
+        s.meta(),
+        s.labels(),
+        s.annotations().iter(),
+        s.causal_lengths(),
+        s.orphans().values(),
+        s.edited(),
+    )
+}
+
+/// The stored form of a document with its identity, orphans and edited
+/// marks.
+pub fn write<'a, 'o>(
+    doc: &Document,
+    meta: &DocMeta,
+    labels: &LabelSet,
+    annotations: impl IntoIterator<Item = &'a Annotation>,
+    lengths: &BTreeMap<String, u32>,
+    orphans: impl IntoIterator<Item = &'o Orphan>,
+    edited: &BTreeMap<String, String>,
+) -> Result<String, serde_json::Error> {
     use std::fmt::Write;
     let q = |s: &str| serde_json::to_string(s);
     let mut annotations: Vec<&Annotation> = annotations.into_iter().collect();
@@ -105,11 +150,23 @@ pub fn to_json<'a>(
     }
     let _ = write!(
         out,
-        r#"}},"document":{{"id":{},"title":{},"text":{}}},"labels":["#,
-        q(doc.id())?,
+        r#"}},"document":{{"id":{},"title":{},"text":{},"revisions":["#,
+        q(&meta.id)?,
         q(doc.title())?,
         q(doc.text())?
     );
+    for (i, r) in meta.revisions.iter().enumerate() {
+        let _ = write!(
+            out,
+            "{}[{},{},{},{}]",
+            if i == 0 { "" } else { "," },
+            q(&r.id)?,
+            q(&r.sha256)?,
+            r.loaded.millis(),
+            q(&r.source)?
+        );
+    }
+    out.push_str(r#"]},"labels":["#);
     for (i, l) in labels.iter().enumerate() {
         let _ = write!(
             out,
@@ -137,7 +194,37 @@ pub fn to_json<'a>(
             a.modified.millis()
         );
     }
-    out.push_str("]}");
+    out.push_str(r#"],"orphans":["#);
+    for (i, o) in orphans.into_iter().enumerate() {
+        let a = &o.annotation;
+        let _ = write!(
+            out,
+            "{}[{},{},{},{},{},{},{},{},{},{},{}]",
+            if i == 0 { "" } else { "," },
+            q(&a.id)?,
+            a.start,
+            a.end,
+            q(&a.label)?,
+            q(&a.note)?,
+            a.created.millis(),
+            a.modified.millis(),
+            q(&a.quote)?,
+            q(&o.prefix)?,
+            q(&o.suffix)?,
+            q(&o.revision)?
+        );
+    }
+    out.push_str(r#"],"edited":{"#);
+    for (i, (id, quote)) in edited.iter().enumerate() {
+        let _ = write!(
+            out,
+            "{}{}:{}",
+            if i == 0 { "" } else { "," },
+            q(id)?,
+            q(quote)?
+        );
+    }
+    out.push_str("}}");
     Ok(out)
 }
 
@@ -155,15 +242,19 @@ pub fn parse(raw: &str) -> Result<Stored, StoredError> {
         // says which, and why in plain words.
         return match v1::from_value(&value) {
             Ok(file) => Ok(Stored {
+                meta: DocMeta::legacy(&file.document),
                 file,
                 lengths: BTreeMap::new(),
                 version: 1,
+                orphans: Vec::new(),
+                edited: BTreeMap::new(),
             }),
             Err(e) => Err(from_v1_error(e)),
         };
     }
-    match value.get("version").and_then(Value::as_u64) {
-        Some(VERSION) => {}
+    let version = value.get("version").and_then(Value::as_u64);
+    match version {
+        Some(2 | VERSION) => {}
         Some(found) if found > VERSION => return Err(StoredError::Newer { found }),
         _ => {
             return Err(StoredError::Unreadable(
@@ -171,7 +262,7 @@ pub fn parse(raw: &str) -> Result<Stored, StoredError> {
             ))
         }
     }
-    validate(&value).map_err(StoredError::Unreadable)
+    validate(&value, version.unwrap_or(VERSION)).map_err(StoredError::Unreadable)
 }
 
 /// `v`'s fields, which must be exactly `names`.
@@ -210,19 +301,38 @@ fn whole<T: TryFrom<i64> + TryFrom<u64>>(v: &Value, at: impl Fn() -> String) -> 
     n.ok_or_else(|| format!("{} is not a whole number in range", at()))
 }
 
-fn validate(value: &Value) -> Result<Stored, String> {
-    let [_, _, lengths, doc, labels, rows] = fields(
-        Some(value),
-        "the stored value",
-        [
-            "format",
-            "version",
-            "lengths",
-            "document",
-            "labels",
-            "annotations",
-        ],
-    )?;
+fn validate(value: &Value, version: u64) -> Result<Stored, String> {
+    let (lengths, doc, labels, rows, orphans, edited) = if version >= 3 {
+        let [_, _, lengths, doc, labels, rows, orphans, edited] = fields(
+            Some(value),
+            "the stored value",
+            [
+                "format",
+                "version",
+                "lengths",
+                "document",
+                "labels",
+                "annotations",
+                "orphans",
+                "edited",
+            ],
+        )?;
+        (lengths, doc, labels, rows, Some(orphans), Some(edited))
+    } else {
+        let [_, _, lengths, doc, labels, rows] = fields(
+            Some(value),
+            "the stored value",
+            [
+                "format",
+                "version",
+                "lengths",
+                "document",
+                "labels",
+                "annotations",
+            ],
+        )?;
+        (lengths, doc, labels, rows, None, None)
+    };
     let Value::Object(lengths) = lengths else {
         return Err("lengths is not an object".to_owned());
     };
@@ -236,7 +346,14 @@ fn validate(value: &Value) -> Result<Stored, String> {
             Ok((id.clone(), n))
         })
         .collect::<Result<BTreeMap<String, u32>, String>>()?;
-    let [id, title, body] = fields(Some(doc), "document", ["id", "title", "text"])?;
+    let (id, title, body, revisions) = if version >= 3 {
+        let [id, title, body, revisions] =
+            fields(Some(doc), "document", ["id", "title", "text", "revisions"])?;
+        (id, title, body, Some(revisions))
+    } else {
+        let [id, title, body] = fields(Some(doc), "document", ["id", "title", "text"])?;
+        (id, title, body, None)
+    };
     let (id, title, body) = (
         text(id, || "document.id".into())?,
         text(title, || "document.title".into())?,
@@ -246,9 +363,22 @@ fn validate(value: &Value) -> Result<Stored, String> {
         return Err("the text has carriage returns".to_owned());
     }
     let document = Document::new(title, body);
-    if document.id() != id {
-        return Err("the document id does not match its text".to_owned());
-    }
+    let meta = match revisions {
+        None => {
+            if document.id() != id {
+                return Err("the document id does not match its text".to_owned());
+            }
+            DocMeta::legacy(&document)
+        }
+        Some(revisions) => {
+            let meta = DocMeta {
+                id: id.to_owned(),
+                revisions: read_revisions(revisions)?,
+            };
+            meta.fits(&document).map_err(str::to_owned)?;
+            meta
+        }
+    };
     let Value::Array(labels) = labels else {
         return Err("labels is not a list".to_owned());
     };
@@ -339,7 +469,22 @@ fn validate(value: &Value) -> Result<Stored, String> {
             ..a
         });
     }
+    let orphans = match orphans {
+        Some(o) => read_orphans(o, &known, &ids)?,
+        None => Vec::new(),
+    };
+    let edited = match edited {
+        Some(Value::Object(m)) => m
+            .iter()
+            .map(|(id, q)| Ok((id.clone(), text(q, || format!("edited.{id}"))?.to_owned())))
+            .collect::<Result<BTreeMap<String, String>, String>>()?,
+        Some(_) => return Err("edited is not an object".to_owned()),
+        None => BTreeMap::new(),
+    };
     Ok(Stored {
+        meta,
+        orphans,
+        edited,
         file: V1File {
             document,
             labels: LabelSet(labels),
@@ -347,8 +492,91 @@ fn validate(value: &Value) -> Result<Stored, String> {
             filled_in: Vec::new(),
         },
         lengths,
-        version: VERSION,
+        version,
     })
+}
+
+fn read_revisions(v: &Value) -> Result<Vec<Revision>, String> {
+    let Value::Array(rows) = v else {
+        return Err("document.revisions is not a list".to_owned());
+    };
+    rows.iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let at = format!("document.revisions[{i}]");
+            let Some([id, sha, loaded, source]) = row
+                .as_array()
+                .and_then(|r| <&[Value; 4]>::try_from(r.as_slice()).ok())
+            else {
+                return Err(format!("{at} is not a list of 4 values"));
+            };
+            let at = at.as_str();
+            let cell = |k: usize| move || format!("{at}[{k}]");
+            Ok(Revision {
+                id: text(id, cell(0))?.to_owned(),
+                sha256: text(sha, cell(1))?.to_owned(),
+                loaded: Timestamp::checked(whole(loaded, cell(2))?)
+                    .ok_or_else(|| format!("{at} has a date outside the years 0000 to 9999"))?,
+                source: text(source, cell(3))?.to_owned(),
+            })
+        })
+        .collect()
+}
+
+fn read_orphans(
+    v: &Value,
+    known: &std::collections::HashMap<&str, usize>,
+    live: &HashSet<&str>,
+) -> Result<Vec<Orphan>, String> {
+    let Value::Array(rows) = v else {
+        return Err("orphans is not a list".to_owned());
+    };
+    let mut seen = HashSet::new();
+    rows.iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let at = format!("orphans[{i}]");
+            let Some([id, start, end, label, note, created, modified, quote, prefix, suffix, rev]) =
+                row.as_array()
+                    .and_then(|r| <&[Value; 11]>::try_from(r.as_slice()).ok())
+            else {
+                return Err(format!("{at} is not a list of 11 values"));
+            };
+            let at = at.as_str();
+            let cell = |k: usize| move || format!("{at}[{k}]");
+            let id = text(id, cell(0))?;
+            if id.is_empty() || live.contains(id) || !seen.insert(id.to_owned()) {
+                return Err(format!(
+                    "{at} has an empty id, or one that is also an annotation or another orphan"
+                ));
+            }
+            let label = text(label, cell(3))?;
+            if !known.contains_key(label) {
+                return Err(format!("{at} has an unknown label"));
+            }
+            let (Some(created), Some(modified)) = (
+                Timestamp::checked(whole(created, cell(5))?),
+                Timestamp::checked(whole(modified, cell(6))?),
+            ) else {
+                return Err(format!("{at} has a date outside the years 0000 to 9999"));
+            };
+            Ok(Orphan {
+                annotation: Annotation {
+                    id: id.to_owned(),
+                    start: whole(start, cell(1))?,
+                    end: whole(end, cell(2))?,
+                    label: label.to_owned(),
+                    quote: text(quote, cell(7))?.to_owned(),
+                    note: text(note, cell(4))?.to_owned(),
+                    created,
+                    modified,
+                },
+                prefix: text(prefix, cell(8))?.to_owned(),
+                suffix: text(suffix, cell(9))?.to_owned(),
+                revision: text(rev, cell(10))?.to_owned(),
+            })
+        })
+        .collect()
 }
 
 fn from_v1_error(e: v1::FormatError) -> StoredError {

@@ -1,0 +1,110 @@
+//! Loading a new version of the current article: checks, the plan, and a
+//! confirmation when the new text would orphan most annotations.
+
+use crate::core::session::{Action, RevisionPlan};
+use crate::core::span::new_id;
+use crate::core::Timestamp;
+
+use super::{AlertKind, AppModel, MAX_FILE_BYTES};
+
+/// A revision that would orphan most annotations, waiting for the user.
+#[derive(Debug)]
+pub struct PendingRevision {
+    /// The plan, made on the current text.
+    pub plan: RevisionPlan,
+    /// Annotations it would keep.
+    pub kept: usize,
+    /// Annotations now.
+    pub total: usize,
+}
+
+impl AppModel {
+    /// Load `bytes` (a `.txt` / `.md` file named `source`, or `pasted`) as
+    /// a new version of the current article. A bad file (too large, not
+    /// text, empty) changes nothing and says why. Each annotation follows
+    /// its words or becomes an orphan; a notice sums it up. A text that
+    /// would orphan more than half of the annotations waits for
+    /// [`AppModel::resolve_revision`].
+    pub fn revise(&mut self, bytes: &[u8], source: &str, now: Timestamp) {
+        let refuse = |m: &mut AppModel, why: &str| {
+            m.alert(
+                AlertKind::Error,
+                format!(
+                    "This new version could not be loaded: {why} The article was left as it is."
+                ),
+            );
+        };
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            let limit = MAX_FILE_BYTES / 1_048_576;
+            return refuse(self, &format!("it is larger than {limit} MB."));
+        }
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return refuse(
+                self,
+                "it is not text (not valid UTF-8): give a .txt or .md file.",
+            );
+        };
+        if text.contains('\u{0}') {
+            return refuse(
+                self,
+                "it is not text (it contains NUL bytes): give a .txt or .md file.",
+            );
+        }
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.trim().is_empty() {
+            return refuse(self, "it is empty.");
+        }
+        let plan = self.session().plan_revision(text, new_id(), source, now);
+        let total = plan.evidence.len();
+        let kept = total - plan.summary.orphaned;
+        if total > 0 && plan.summary.orphaned * 2 > total {
+            self.pending_revision = Some(PendingRevision { plan, kept, total });
+            self.rev += 1;
+            return;
+        }
+        self.apply_revision(plan);
+    }
+
+    /// A revision waiting for confirmation, if any.
+    pub fn pending_revision(&self) -> Option<&PendingRevision> {
+        self.pending_revision.as_ref()
+    }
+
+    /// Confirm (`true`) or cancel a pending revision.
+    pub fn resolve_revision(&mut self, confirm: bool) {
+        let Some(p) = self.pending_revision.take() else {
+            return;
+        };
+        self.rev += 1;
+        if confirm {
+            self.apply_revision(p.plan);
+        } else {
+            self.alert(
+                AlertKind::Notice,
+                "The new version was not loaded: nothing was changed.",
+            );
+        }
+    }
+
+    fn apply_revision(&mut self, plan: RevisionPlan) {
+        let Some(change) = self.apply_change(Action::Revise { plan }) else {
+            return;
+        };
+        let Some(s) = change.revision else {
+            return;
+        };
+        let mut text = format!(
+            "New version loaded: {} unchanged, {} moved, {} edited, {} orphaned.",
+            s.unchanged, s.moved, s.edited, s.orphaned
+        );
+        if s.orphaned > 0 {
+            text.push_str(" Orphans keep their words and notes in the Orphans panel: re-attach them to the right text, or delete them.");
+        }
+        if s.edited > 0 {
+            text.push_str(" Edited annotations are marked until you review them.");
+        }
+        text.push_str(" Undo with Ctrl+Z.");
+        self.alert(AlertKind::Notice, text);
+        self.refresh_docs();
+    }
+}
