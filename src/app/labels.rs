@@ -220,7 +220,7 @@ pub fn label_editor(props: &LabelEditorProps) -> Html {
         let group = format!("label-colour-{i}");
         let name = &l.name;
         html! {
-            <li key={l.id.clone()} class="label-row" data-label-row={l.id.clone()} role="group" aria-label={name.clone()}>
+            <li key={l.id.clone()} data-label-row={l.id.clone()}><div class="label-row" role="group" aria-label={name.clone()}>
                 <span class="swatch" data-label={l.id.clone()}></span>
                 <input type="text" data-field="label-name" value={name.clone()} aria-label="Name" />
                 <select data-field="label-key" aria-label="Key">
@@ -260,7 +260,7 @@ pub fn label_editor(props: &LabelEditorProps) -> Html {
                         <button data-action="label-remove-cancel">{ "Cancel" }</button>
                     </div>
                 }
-            </li>
+            </div></li>
         }
     });
 
