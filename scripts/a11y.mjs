@@ -3,7 +3,9 @@
 // chromium on each state a journalist meets — the article with overlapping
 // highlights and the side panel, the label picker over a selection, an
 // error in the alert region, the merge-or-replace dialog, the paste dialog,
-// an article opened from a file.
+// the label editor (with a removal waiting for its choice), an article
+// opened from a file, and the whole page on a 390 px wide phone (which must
+// not scroll sideways, with a toolbar of at most two lines).
 // Exits 1 and lists the problems if axe finds any.
 // Usage: node scripts/a11y.mjs   (after `trunk build --release`; uses
 // bench/node_modules, installed by scripts/setup.sh).
@@ -37,6 +39,11 @@ await tag(page, 'Patrick Starck', 2, '1');
 await tag(page, 'son poste de président de Cloudwatt', 0, '3');
 await tag(page, 'Cloudwatt', 2, '2');
 await page.keyboard.press('Tab'); // a highlight has focus
+// Label colours come from a constructed stylesheet: under the page's real
+// CSP (style-src 'self'), a person's highlight must still be drawn in the
+// person label's colour.
+const drawn = await page.evaluate(() => getComputedStyle(document.querySelector('#article mark[data-label=person]')).borderBottomColor);
+if (drawn !== 'rgb(230, 159, 0)') failures.push({ id: 'label-colour', help: `a person is drawn in ${drawn}, not its label's #e69f00` });
 await check('article with overlapping highlights and the side panel');
 
 await select(page, 'Orange');
@@ -59,11 +66,41 @@ await page.waitForSelector('.dialog textarea');
 await check('paste dialog');
 
 await page.click('.dialog button:not([data-action])'); // cancel
+
+await page.click('[data-action=labels]');
+await page.waitForSelector('[data-dialog=labels]');
+await page.fill('[data-field=new-label-name]', 'Place');
+await page.click('[data-action=label-add]');
+await page.waitForSelector('[data-label-row=place]');
+await page.click('[data-label-row=claim] [data-action=label-remove]');
+await page.waitForSelector('[data-label-row=claim] [data-field=label-fate]');
+await check('label editor, a removal asking what becomes of its annotations');
+await page.click('[data-action=label-remove-cancel]');
+await page.click('[data-action=labels-close]');
 await page.setInputFiles('input[data-action=open]', { name: 'report.txt', mimeType: 'text/plain',
   buffer: Buffer.from('A council report\n\nThe mayor said the budget was balanced.\n') });
 await page.waitForFunction(() => document.querySelector('#article h1')?.textContent === 'A council report');
 await tag(page, 'the budget was balanced', 0, '3');
 await check('an article opened from a file (language unknown)');
+
+await page.setViewportSize({ width: 390, height: 844 });
+await tag(page, 'The mayor', 0, '1');
+const narrow = await page.evaluate(() => {
+  const s = document.scrollingElement;
+  // Lines: the distinct tops of the toolbar's visible items (items of one
+  // line differ by a few pixels of alignment at most).
+  const tops = [];
+  for (const el of document.querySelector('.toolbar').children) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && !tops.some((t) => Math.abs(t - r.top) < 8)) tops.push(r.top);
+  }
+  return { scroll: s.scrollWidth, width: s.clientWidth, lines: tops.length,
+           toolbar: document.querySelector('.toolbar').getBoundingClientRect().height };
+});
+console.log(`     390 px: page ${narrow.scroll}/${narrow.width} px wide, toolbar ${narrow.lines} line(s), ${Math.round(narrow.toolbar)} px high`);
+if (narrow.scroll > narrow.width) failures.push({ id: 'horizontal-scroll', help: 'the page scrolls sideways at 390 px' });
+if (narrow.lines > 2) failures.push({ id: 'toolbar-lines', help: 'the toolbar takes more than two lines at 390 px' });
+await check('the page at 390 px wide (a phone)');
 
 await browser.close();
 server.close();

@@ -3,6 +3,8 @@
 //! position and timers.
 
 pub mod block;
+mod input;
+pub mod labels;
 pub mod sidebar;
 
 use std::cell::RefCell;
@@ -30,8 +32,11 @@ pub const SAVE_RETRY_MS: u32 = 5_000;
 
 /// Messages of the root component.
 pub enum Msg {
-    /// The DOM selection may have changed (mouseup, touchend, keyup).
-    SelectionMaybeChanged,
+    /// The DOM selection may have changed (mouseup, touchend, keyup,
+    /// selectionchange during a touch, a keyboard word step).
+    SelectionMaybeChanged(Source),
+    /// Focus left the article: hide the keyboard caret.
+    HideCaret,
     /// A label key (`1`/`2`/`3`…) was pressed outside any text field.
     LabelKey(String),
     /// Tag the pending selection with this label (picker click).
@@ -64,6 +69,10 @@ pub enum Msg {
     Expand(String),
     /// Show or hide the paste dialog.
     TogglePaste,
+    /// Show or hide the label editor.
+    ToggleLabels,
+    /// A label edit from the editor.
+    LabelAction(Action),
     /// Save now (debounce timer fired).
     Save,
     /// Another tab changed storage.
@@ -78,12 +87,32 @@ pub enum Msg {
     Refresh,
 }
 
+/// What moved the selection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// Mouse.
+    Pointer,
+    /// A key released (the caret, if shown, follows the selection).
+    KeyUp,
+    /// A finger: the picker goes lower, clear of the selection handles
+    /// (the system's own menu sits above the selection).
+    Touch,
+    /// The keyboard caret (Ctrl+arrows): draw the caret too.
+    Keyboard,
+}
+
 struct Picker {
     start: usize,
     end: usize,
     top: f64,
     left: f64,
+    /// The top of the selection, for placing the picker above it when
+    /// there is no room below.
+    above: f64,
 }
+
+/// Gap between a touch selection and the picker: room for the handles.
+const TOUCH_GAP: f64 = 34.0;
 
 /// The root component.
 pub struct App {
@@ -93,7 +122,18 @@ pub struct App {
     picker_ref: NodeRef,
     paste_ref: NodeRef,
     picker: Option<Picker>,
+    /// The keyboard caret: (left, top, height), page coordinates.
+    caret: Option<(f64, f64, f64)>,
+    caret_ref: NodeRef,
+    /// The live region's message, numbered so a repeated message is a new
+    /// node and is announced again.
+    live: (u64, String),
+    styles: Option<web::label_style::LabelStyles>,
     paste_open: bool,
+    labels_open: bool,
+    /// Move focus into the label editor when it opens, and back to its
+    /// opener when it closes.
+    focus_dialog: bool,
     focus_after: Option<String>,
     save_timer: Option<Timeout>,
     entries: (u64, Rc<Vec<Group>>),
@@ -109,6 +149,8 @@ struct Callbacks {
     relabel: Callback<(String, String)>,
     note: Callback<(String, String)>,
     expand: Callback<String>,
+    label_action: Callback<Action>,
+    labels_close: Callback<()>,
 }
 
 /// Is this event target a text field (where keys belong to the field)?
@@ -143,7 +185,7 @@ impl App {
 
     fn add(&mut self, start: usize, end: usize, label: String) -> bool {
         let id = new_id();
-        let ok = self.model.borrow_mut().apply(Action::Add {
+        let ok = self.act(Action::Add {
             id: id.clone(),
             start,
             end,
@@ -151,11 +193,29 @@ impl App {
             now: web::now(),
         });
         self.picker = None;
+        self.caret = None;
         selection::clear();
         if ok {
             self.focus_after = Some(id);
         }
         true
+    }
+
+    /// Apply an edit and announce what it did in the live region.
+    fn act(&mut self, action: Action) -> bool {
+        let change = self.model.borrow_mut().apply_change(action);
+        match change {
+            Some(c) => {
+                self.announce(c.summary);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Say `text` through the polite live region.
+    fn announce(&mut self, text: String) {
+        self.live = (self.live.0 + 1, text);
     }
 
     fn schedule_save(&mut self, ctx: &Context<Self>) {
@@ -168,15 +228,23 @@ impl App {
         self.save_timer = Some(Timeout::new(delay, move || link.send_message(Msg::Save)));
     }
 
-    /// Rebuild the sidebar's groups when the model changed.
+    /// Rebuild the sidebar's groups when the model changed, and follow the
+    /// document's labels (another document, an import, a label edit): the
+    /// picker, keys, legend, panel and highlight colours all read them.
     fn refresh_entries(&mut self) {
         let model = self.model.borrow();
         let rev = model.rev();
         if self.entries.0 != rev {
             let s = model.session();
+            if s.labels() != &*self.labels {
+                self.labels = Rc::new(s.labels().clone());
+            }
+            if let Some(styles) = &mut self.styles {
+                styles.set(&self.labels);
+            }
             self.entries = (
                 rev,
-                Rc::new(groups(s.labels(), s.annotations().iter(), &self.expanded)),
+                Rc::new(groups(&self.labels, s.annotations().iter(), &self.expanded)),
             );
         }
     }
@@ -222,6 +290,8 @@ impl Component for App {
             relabel: link.callback(|(id, l)| Msg::Relabel(id, l)),
             note: link.callback(|(id, n)| Msg::Note(id, n)),
             expand: link.callback(Msg::Expand),
+            label_action: link.callback(Msg::LabelAction),
+            labels_close: link.callback(|()| Msg::ToggleLabels),
         };
 
         let article = NodeRef::default();
@@ -234,6 +304,9 @@ impl Component for App {
                     return;
                 };
                 if e.default_prevented() || e.is_composing() {
+                    return;
+                }
+                if input::caret_key(e, &art, &l) {
                     return;
                 }
                 let key = e.key();
@@ -269,7 +342,12 @@ impl Component for App {
                     _ => {}
                 }
             }));
-            for ev in ["mouseup", "touchend", "keyup"] {
+            listeners.extend(input::touch_listeners(&document, link));
+            for (ev, source) in [
+                ("mouseup", Source::Pointer),
+                ("touchend", Source::Touch),
+                ("keyup", Source::KeyUp),
+            ] {
                 let l = link.clone();
                 listeners.push(EventListener::new(&document, ev, move |e| {
                     let in_ui = e
@@ -282,7 +360,7 @@ impl Component for App {
                         })
                         .is_some();
                     if !in_ui {
-                        l.send_message(Msg::SelectionMaybeChanged);
+                        l.send_message(Msg::SelectionMaybeChanged(source));
                     }
                 }));
             }
@@ -318,7 +396,13 @@ impl Component for App {
             picker_ref: NodeRef::default(),
             paste_ref: NodeRef::default(),
             picker: None,
+            caret: None,
+            caret_ref: NodeRef::default(),
+            live: (0, String::new()),
+            styles: web::label_style::LabelStyles::new(),
             paste_open: false,
+            labels_open: false,
+            focus_dialog: false,
             focus_after: None,
             save_timer: None,
             entries: (u64::MAX, Rc::new(Vec::new())),
@@ -334,7 +418,17 @@ impl Component for App {
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         let rev_before = self.model.borrow().rev();
         let render = match msg {
-            Msg::SelectionMaybeChanged => {
+            Msg::SelectionMaybeChanged(source) => {
+                if let (Source::Keyboard, Some(a)) = (source, self.article.cast::<Element>()) {
+                    // First scroll, then measure: the caret and the picker
+                    // go where the text now is.
+                    web::caret::reveal_focus(&a);
+                }
+                let gap = if source == Source::Touch {
+                    TOUCH_GAP
+                } else {
+                    6.0
+                };
                 let next = self.selection().and_then(|(start, end)| {
                     let rect = web_sys::window()?
                         .get_selection()
@@ -345,14 +439,23 @@ impl Component for App {
                     Some(Picker {
                         start,
                         end,
-                        top: rect.bottom() + 6.0,
+                        top: rect.bottom() + gap,
                         left: rect.left(),
+                        above: rect.top() - gap,
                     })
                 });
-                let changed = next.is_some() || self.picker.is_some();
+                let follow =
+                    source == Source::Keyboard || (source == Source::KeyUp && self.caret.is_some());
+                let caret = match self.article.cast::<Element>() {
+                    Some(a) if follow => web::caret::caret_box(&a),
+                    _ => None,
+                };
+                let changed = next.is_some() || self.picker.is_some() || caret != self.caret;
                 self.picker = next;
+                self.caret = caret;
                 changed
             }
+            Msg::HideCaret => self.caret.take().is_some(),
             Msg::LabelKey(k) => {
                 let label = self.labels.by_key(&k).map(|l| l.id.clone());
                 let Some(label) = label else { return false };
@@ -362,7 +465,7 @@ impl Component for App {
                     self.add(p.start, p.end, label)
                 } else if let Some(id) = focused_annotation(&self.article) {
                     self.focus_after = Some(id.clone());
-                    self.model.borrow_mut().apply(Action::Relabel {
+                    self.act(Action::Relabel {
                         id,
                         label,
                         now: web::now(),
@@ -383,26 +486,43 @@ impl Component for App {
                 }
             }
             Msg::Cancel => {
-                self.paste_open = false;
-                if self.picker.take().is_some() {
+                // The innermost thing first: a selection (its picker, the
+                // caret), then the dialogs.
+                let in_picker = web::document()
+                    .and_then(|d| d.active_element())
+                    .and_then(|a| a.closest(".picker").ok().flatten())
+                    .is_some();
+                let had_caret = self.caret.take().is_some();
+                if self.picker.take().is_some() || had_caret {
                     selection::clear();
+                    if in_picker {
+                        if let Some(a) = self.article.cast::<HtmlElement>() {
+                            let _ = a.focus();
+                        }
+                    }
+                    return true;
+                }
+                self.paste_open = false;
+                if self.labels_open {
+                    self.labels_open = false;
+                    self.focus_dialog = true;
                 }
                 self.model.borrow_mut().resolve_import(None);
                 true
             }
-            Msg::Delete(id) => self.model.borrow_mut().apply(Action::Delete { id }),
-            Msg::Relabel(id, label) => self.model.borrow_mut().apply(Action::Relabel {
+            Msg::Delete(id) => self.act(Action::Delete { id }),
+            Msg::Relabel(id, label) => self.act(Action::Relabel {
                 id,
                 label,
                 now: web::now(),
             }),
-            Msg::Note(id, note) => self.model.borrow_mut().apply(Action::EditNote {
+            Msg::Note(id, note) => self.act(Action::EditNote {
                 id,
                 note,
                 now: web::now(),
             }),
-            Msg::Undo => self.model.borrow_mut().apply(Action::Undo),
-            Msg::Redo => self.model.borrow_mut().apply(Action::Redo),
+            Msg::Undo => self.act(Action::Undo),
+            Msg::Redo => self.act(Action::Redo),
             Msg::Reveal(id) => {
                 self.reveal(&id);
                 false
@@ -432,6 +552,7 @@ impl Component for App {
             }
             Msg::Switch(id) => {
                 self.picker = None;
+                self.caret = None;
                 if !self.model.borrow_mut().switch_to(&id, web::now()) {
                     self.model.borrow_mut().alert(
                         AlertKind::Error,
@@ -442,6 +563,15 @@ impl Component for App {
             }
             Msg::TogglePaste => {
                 self.paste_open = !self.paste_open;
+                true
+            }
+            Msg::ToggleLabels => {
+                self.labels_open = !self.labels_open;
+                self.focus_dialog = true;
+                true
+            }
+            Msg::LabelAction(action) => {
+                self.act(action);
                 true
             }
             Msg::Save => {
@@ -497,12 +627,52 @@ impl Component for App {
 
     fn rendered(&mut self, _ctx: &Context<Self>, _first: bool) {
         if let (Some(p), Some(el)) = (&self.picker, self.picker_ref.cast::<HtmlElement>()) {
+            // Below the selection (a touch device's own menu sits above
+            // it), kept inside the viewport: above the selection when there
+            // is no room below, never past the right edge.
+            let (w, h) = (el.offset_width() as f64, el.offset_height() as f64);
+            let (vw, vh) = web_sys::window()
+                .map(|w| {
+                    let f = |v: Result<wasm_bindgen::JsValue, _>| {
+                        v.ok().and_then(|v| v.as_f64()).unwrap_or(f64::INFINITY)
+                    };
+                    (f(w.inner_width()), f(w.inner_height()))
+                })
+                .unwrap_or((f64::INFINITY, f64::INFINITY));
+            let top = if p.top + h > vh && p.above - h >= 0.0 {
+                p.above - h
+            } else {
+                p.top
+            };
+            let left = p.left.min(vw - w - 8.0).max(0.0);
             let style = el.style();
-            let _ = style.set_property("top", &format!("{}px", p.top.max(0.0)));
-            let _ = style.set_property("left", &format!("{}px", p.left.max(0.0)));
+            let _ = style.set_property("top", &format!("{}px", top.max(0.0)));
+            let _ = style.set_property("left", &format!("{left}px"));
+        }
+        if let (Some((x, y, h)), Some(el)) = (self.caret, self.caret_ref.cast::<HtmlElement>()) {
+            let style = el.style();
+            let _ = style.set_property("left", &format!("{x}px"));
+            let _ = style.set_property("top", &format!("{y}px"));
+            let _ = style.set_property("height", &format!("{h}px"));
         }
         if let Some(id) = self.focus_after.take() {
             self.reveal_focus(&id);
+        }
+        if std::mem::take(&mut self.focus_dialog) {
+            let target = if self.labels_open {
+                "[data-dialog=labels] input, [data-dialog=labels] button"
+            } else {
+                "[data-action=labels]"
+            };
+            if let Some(el) = self
+                .article
+                .cast::<Element>()
+                .and_then(|a| a.closest(".app").ok().flatten())
+                .and_then(|app| app.query_selector(target).ok().flatten())
+                .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+            {
+                let _ = el.focus();
+            }
         }
     }
 
@@ -520,15 +690,28 @@ impl Component for App {
                 .map(|s| Msg::Switch(s.value()))
         });
         let counts = session.annotations().counts_by_label();
-        let save_text = match model.save_state() {
-            SaveState::Saved => "Saved in this browser".to_owned(),
-            SaveState::Pending => "Saving…".to_owned(),
-            SaveState::Failing(_) => "Not saved — export to keep a copy".to_owned(),
-            SaveState::Blocked(_) => "Not saved (stored by a newer version)".to_owned(),
-            SaveState::Unavailable(_) => {
-                "Not saved — this browser blocks storage; export to keep a copy".to_owned()
-            }
+        // (first words, the rest): on a phone only the first words show
+        // (screen readers hear all of it).
+        let (save_short, save_more) = match model.save_state() {
+            SaveState::Saved => ("Saved", " in this browser"),
+            SaveState::Pending => ("Saving…", ""),
+            SaveState::Failing(_) => ("Not saved", " — export to keep a copy"),
+            SaveState::Blocked(_) => ("Not saved", " (stored by a newer version)"),
+            SaveState::Unavailable(_) => (
+                "Not saved",
+                " — this browser blocks storage; export to keep a copy",
+            ),
         };
+        let article = self.article.clone();
+        let on_article_blur = link.batch_callback(move |e: FocusEvent| {
+            let to = e
+                .related_target()
+                .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+            let inside = article
+                .cast::<Element>()
+                .is_some_and(|a| to.is_some_and(|t| a.contains(Some(&t))));
+            (!inside).then_some(Msg::HideCaret)
+        });
         let paste_ref = self.paste_ref.clone();
         let on_paste_open = link.batch_callback(move |_| {
             paste_ref
@@ -540,8 +723,8 @@ impl Component for App {
             <div class="app">
                 <header class="toolbar">
                     <strong class="brand">{ "Surligneur" }</strong>
-                    <label class="docs">{ "Document " }
-                        <select data-action="documents" onchange={on_switch}>
+                    <label class="docs"><span class="docs-name">{ "Document " }</span>
+                        <select data-action="documents" aria-label="Document" onchange={on_switch}>
                             { for model.docs().iter().map(|d| html! {
                                 <option key={d.id.clone()} value={d.id.clone()} selected={d.id == doc.id()}>
                                     { format!("{} ({})", d.title, if d.id == doc.id() { session.annotations().len() } else { d.count }) }
@@ -549,25 +732,28 @@ impl Component for App {
                             }) }
                         </select>
                     </label>
-                    <label class="button">{ "Open article…" }
+                    <label class="button">{ "Open" }<span class="more">{ " article" }</span>{ "…" }
                         <input type="file" data-action="open" accept=".txt,.md,text/plain,text/markdown" onchange={on_open} />
                     </label>
-                    <button data-action="paste" onclick={link.callback(|_| Msg::TogglePaste)}>{ "Paste text…" }</button>
+                    <button data-action="paste" onclick={link.callback(|_| Msg::TogglePaste)}>{ "Paste" }<span class="more">{ " text" }</span>{ "…" }</button>
                     <label class="button">{ "Import…" }
                         <input type="file" data-action="import" accept=".json,application/json" onchange={on_import} />
                     </label>
                     <button data-action="export" onclick={link.callback(|_| Msg::Export)}>{ "Export" }</button>
+                    <button data-action="labels" aria-haspopup="dialog" onclick={link.callback(|_| Msg::ToggleLabels)}>{ "Labels…" }</button>
                     <button data-action="undo" disabled={!session.can_undo()} title="Undo (Ctrl+Z)" onclick={link.callback(|_| Msg::Undo)}>{ "Undo" }</button>
                     <button data-action="redo" disabled={!session.can_redo()} title="Redo (Ctrl+Shift+Z)" onclick={link.callback(|_| Msg::Redo)}>{ "Redo" }</button>
                     <ul class="legend" aria-label="Legend">
                         { for self.labels.iter().map(|l| html! {
-                            <li data-label={l.id.clone()}>
+                            <li key={l.id.clone()} data-label={l.id.clone()}>
                                 <span class="swatch" data-label={l.id.clone()}></span>
-                                { format!("{} {} ({})", l.key, l.name, counts.get(&l.id).copied().unwrap_or(0)) }
+                                if !l.key.is_empty() { <kbd>{ l.key.clone() }</kbd>{ " " } }
+                                <span class="name">{ l.name.clone() }</span>
+                                { format!(" ({})", counts.get(&l.id).copied().unwrap_or(0)) }
                             </li>
                         }) }
                     </ul>
-                    <span class="save-state" data-save={format!("{:?}", model.save_state()).split('(').next().unwrap_or("").to_lowercase()}>{ save_text }</span>
+                    <span class="save-state" data-save={format!("{:?}", model.save_state()).split('(').next().unwrap_or("").to_lowercase()}>{ save_short }<span class="more">{ save_more }</span></span>
                 </header>
 
                 <div class="alerts" role="alert" aria-live="assertive">
@@ -593,6 +779,10 @@ impl Component for App {
                         <button data-choice="cancel" onclick={link.callback(|_| Msg::ImportChoice(None))}>{ "Cancel" }</button>
                     </div>
                 }
+                if self.labels_open {
+                    <labels::LabelEditor labels={self.labels.clone()} counts={Rc::new(counts.clone())}
+                        on_action={self.callbacks.label_action.clone()} on_close={self.callbacks.labels_close.clone()} />
+                }
                 if self.paste_open {
                     <div class="dialog" role="dialog" aria-label="Paste an article">
                         <p>{ "Paste an article; its first line becomes the title." }</p>
@@ -602,10 +792,21 @@ impl Component for App {
                     </div>
                 }
 
+                <div class="live vh" role="status" aria-live="polite">
+                    if !self.live.1.is_empty() {
+                        <p key={self.live.0}>{ self.live.1.clone() }</p>
+                    }
+                </div>
+
                 <main class="layout">
-                    <article id="article" ref={self.article.clone()} key={doc.id().to_owned()} lang={model.doc_lang()}>
+                    <p id="article-help" class="vh">{ keyboard_help(&self.labels) }</p>
+                    <article id="article" ref={self.article.clone()} key={doc.id().to_owned()} lang={model.doc_lang()}
+                        tabindex="0" aria-describedby="article-help" onfocusout={on_article_blur}>
                         <ArticleBody views={model.views().clone()} />
                     </article>
+                    if self.caret.is_some() {
+                        <div class="caret" aria-hidden="true" ref={self.caret_ref.clone()}></div>
+                    }
                     <Sidebar
                         groups={self.entries.1.clone()}
                         labels={self.labels.clone()}
@@ -624,9 +825,10 @@ impl Component for App {
                                 let id = l.id.clone();
                                 let onmousedown = Callback::from(|e: MouseEvent| e.prevent_default());
                                 html! {
-                                    <button data-label={l.id.clone()} {onmousedown}
+                                    <button key={l.id.clone()} data-label={l.id.clone()} {onmousedown}
                                         onclick={link.callback(move |_| Msg::Tag(id.clone()))}>
-                                        <kbd>{ l.key.clone() }</kbd>{ format!(" {}", l.name) }
+                                        if !l.key.is_empty() { <kbd>{ l.key.clone() }</kbd>{ " " } }
+                                        { l.name.clone() }
                                     </button>
                                 }
                             }) }
@@ -660,6 +862,19 @@ impl App {
             let _ = el.focus();
         }
     }
+}
+
+/// What a screen reader hears about the article: how to tag with keys.
+fn keyboard_help(labels: &LabelSet) -> String {
+    let keys: Vec<String> = labels
+        .iter()
+        .filter(|l| !l.key.is_empty())
+        .map(|l| format!("{} {}", l.key, l.name))
+        .collect();
+    format!(
+        "Ctrl+arrow keys move by word, Shift+Ctrl+arrow keys select; then press a label's key ({}), or Tab to the label picker. Escape cancels.",
+        keys.join(", ")
+    )
 }
 
 /// The elements under `root` matching `selector` whose

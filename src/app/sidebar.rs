@@ -122,7 +122,7 @@ pub fn sidebar(props: &SidebarProps) -> Html {
         <aside class="sidebar" aria-label="Annotations">
             <h2>{ "Annotations" }</h2>
             if total == 0 {
-                <p class="empty">{ "Select text in the article, then press 1, 2 or 3 (or pick a label)." }</p>
+                <p class="empty">{ "Select text in the article, then press a label's key or pick a label." }</p>
             }
             { for groups }
         </aside>
@@ -160,13 +160,18 @@ pub fn entry_row(props: &EntryProps) -> Html {
         Callback::from(move |_| cb.emit(id.clone()))
     };
     let on_relabel = {
-        let (cb, id) = (props.on_relabel.clone(), id.clone());
+        let (cb, id, label) = (props.on_relabel.clone(), id.clone(), e.label.clone());
         Callback::from(move |ev: Event| {
             if let Some(sel) = ev
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
             {
                 cb.emit((id.clone(), sel.value()));
+                // The menu shows the data, not the wish: back to the label
+                // the entry has. A relabel that is done renders the entry
+                // again with its new label; one that is refused (the same
+                // span already has that label) leaves it as it was.
+                sel.set_value(&label);
             }
         })
     };
@@ -187,7 +192,7 @@ pub fn entry_row(props: &EntryProps) -> Html {
             <div class="entry-tools">
                 <select data-action="relabel" aria-label="Label" onchange={on_relabel}>
                     { for props.labels.iter().map(|l| html! {
-                        <option value={l.id.clone()} selected={l.id == e.label}>{ l.name.clone() }</option>
+                        <option key={l.id.clone()} value={l.id.clone()} selected={l.id == e.label}>{ l.name.clone() }</option>
                     }) }
                 </select>
                 <button data-action="delete" aria-label="Delete annotation" onclick={on_delete}>{ "Delete" }</button>

@@ -1,7 +1,9 @@
 //! Browser adapters: the only code that talks to web-sys besides the
 //! components. Each turns a browser API into typed, non-panicking calls.
 
+pub mod caret;
 pub mod files;
+pub mod label_style;
 pub mod selection;
 pub mod storage;
 
