@@ -558,7 +558,9 @@ impl Component for App {
                 true
             }
             Msg::ImportBytes(name, bytes) => {
-                self.model.borrow_mut().import_any(&name, &bytes, web::now());
+                self.model
+                    .borrow_mut()
+                    .import_any(&name, &bytes, web::now());
                 true
             }
             Msg::OpenBytes(source, bytes) => {
