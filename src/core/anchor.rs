@@ -40,7 +40,7 @@
 mod mapping;
 mod text;
 
-use std::collections::HashMap;
+use text::FxMap as HashMap;
 
 use text::{levenshtein, lookup_tokens, normalise, Interner, Prepared};
 
@@ -223,8 +223,8 @@ pub fn reanchor(old: &str, new: &str, items: &[Evidence]) -> Vec<Outcome> {
                 let (a, b) = o.tokens_in(ev.start, ev.end);
                 own = Some((a, b));
                 if a < b {
-                    if let Some((s, e)) = carry(&o, &n, &map, a, b, ev.start, ev.end) {
-                        let run = anchored(&map, a, b, n.toks.len());
+                    if let Some((s, e, sa, eb)) = carry(&o, &n, &map, a, b, ev.start, ev.end) {
+                        let run = framed(&map, a, b, sa, eb, n.toks.len());
                         if let Some(out) = engine.confirm(&need, s, e, run) {
                             return out;
                         }
@@ -276,7 +276,8 @@ pub fn place(text: &str, items: &[Evidence], hint_is_reliable: bool) -> Vec<Outc
         .collect()
 }
 
-/// Carry `[start, end)` (tokens `a..b` of `o`) through the token map.
+/// Carry `[start, end)` (tokens `a..b` of `o`) through the token map:
+/// the new `[start, end)` and its first and last new tokens.
 fn carry(
     o: &Prepared,
     n: &Prepared,
@@ -285,7 +286,7 @@ fn carry(
     b: usize,
     start: usize,
     end: usize,
-) -> Option<(usize, usize)> {
+) -> Option<(usize, usize, usize, usize)> {
     let mapped = |i: usize| {
         map.get(i)
             .copied()
@@ -311,7 +312,7 @@ fn carry(
             (j, s)
         }
         None => {
-            let j = if a == 0 { 0 } else { mapped(a - 1)? + 1 };
+            let j = in_changed_run(map, a, n.toks.len(), true)?;
             (j, n.toks.get(j)?.start)
         }
     };
@@ -331,12 +332,7 @@ fn carry(
             (j, e)
         }
         None => {
-            let j = if b >= o.toks.len() {
-                n.toks.len()
-            } else {
-                mapped(b)?
-            };
-            let j = j.checked_sub(1)?;
+            let j = in_changed_run(map, b - 1, n.toks.len(), false)?;
             (j, n.toks.get(j)?.end)
         }
     };
@@ -344,29 +340,70 @@ fn carry(
     if sa > eb || eb - sa > 2 * (b - a) + 4 || s >= e {
         return None;
     }
-    Some((s, e))
+    Some((s, e, sa, eb))
 }
 
-/// The diff anchors old tokens `a..b` in place: they map to consecutive
-/// new tokens, and on each side a token at most three away maps to the
-/// same side at most two tokens further (or the text ends there in both).
-fn anchored(map: &[u32], a: usize, b: usize, new_len: usize) -> bool {
-    let get = |i: usize| map.get(i).copied().filter(|&j| j != mapping::NONE).map(|j| j as usize);
-    let (Some(ja), Some(jb)) = (get(a), b.checked_sub(1).and_then(get)) else {
-        return false;
+/// How far the diff's neighbours of a changed run are looked for.
+const RUN_REACH: usize = 16;
+
+/// New token for old token `t`, which the diff did not map: `t` lies in a
+/// changed run between the nearest mapped tokens around it. A run replaced
+/// by as many tokens maps position by position (a respelt name next to
+/// another); otherwise only the run's first token (for a start) or last
+/// token (for an end) maps, to the first or last token of its replacement.
+fn in_changed_run(map: &[u32], t: usize, new_len: usize, start: bool) -> Option<usize> {
+    let get = |i: usize| map.get(i).copied().filter(|&j| j != mapping::NONE);
+    // Nearest mapped before (-1: the text start) and after (len: the end).
+    let lo = t.saturating_sub(RUN_REACH);
+    let before = match (lo..t).rev().find_map(|i| get(i).map(|j| (i, j))) {
+        Some((i, j)) => (i as isize, j as isize),
+        None if lo == 0 => (-1, -1),
+        None => return None,
     };
-    if jb < ja || jb - ja != b - 1 - a || (a..b).any(|i| get(i) != Some(ja + (i - a))) {
-        return false;
+    let hi = (t + 1 + RUN_REACH).min(map.len());
+    let after = match (t + 1..hi).find_map(|i| get(i).map(|j| (i, j))) {
+        Some((i, j)) => (i as isize, j as isize),
+        None if hi == map.len() => (map.len() as isize, new_len as isize),
+        None => return None,
+    };
+    let (old_run, new_run) = (after.0 - before.0 - 1, after.1 - before.1 - 1);
+    if new_run < 0 {
+        return None; // crossed by a move
     }
-    let left = if a == 0 {
-        ja == 0
+    let t = t as isize;
+    let j = if old_run == new_run {
+        before.1 + (t - before.0)
+    } else if start && t == before.0 + 1 {
+        before.1 + 1
+    } else if !start && t == after.0 - 1 {
+        after.1 - 1
     } else {
-        (a.saturating_sub(3)..a).any(|i| get(i).is_some_and(|j| j < ja && ja - j <= a - i + 2))
+        return None;
+    };
+    usize::try_from(j).ok().filter(|&j| j < new_len)
+}
+
+/// The diff frames the carried span (old tokens `a..b`, new tokens
+/// `sa..=eb`) in place: on each side, a token at most three away maps to
+/// the same side of the new span, at most two tokens further away than it
+/// was (or the text ends there in both).
+fn framed(map: &[u32], a: usize, b: usize, sa: usize, eb: usize, new_len: usize) -> bool {
+    let get = |i: usize| {
+        map.get(i)
+            .copied()
+            .filter(|&j| j != mapping::NONE)
+            .map(|j| j as usize)
+    };
+    let left = if a == 0 {
+        sa == 0
+    } else {
+        (a.saturating_sub(3)..a).any(|i| get(i).is_some_and(|j| j < sa && sa - j <= a - i + 2))
     };
     let right = if b >= map.len() {
-        jb + 1 == new_len
+        eb + 1 == new_len
     } else {
-        (b..(b + 3).min(map.len())).any(|i| get(i).is_some_and(|j| j > jb && j - jb <= i - (b - 1) + 2))
+        (b..(b + 3).min(map.len()))
+            .any(|i| get(i).is_some_and(|j| j > eb && j - eb <= i + 1 - b + 2))
     };
     left && right
 }
@@ -583,11 +620,15 @@ impl<'t, 'i> Engine<'t, 'i> {
     }
 
     /// The outcome for the candidate the diff gave, if its evidence
-    /// confirms it. `run`: the diff anchors it in place ([`anchored`]).
+    /// confirms it. `run`: the diff frames it in place ([`framed`]).
     fn confirm(&self, need: &Need, s: usize, e: usize, run: bool) -> Option<Outcome> {
+        if run && self.n.slice(s, e) == need.quote.as_slice() {
+            // The common case, without normalising anything.
+            return Some(Outcome::Exact { start: s, end: e });
+        }
         let v = self.judge(need, s, e);
         let ok = (v.same_words && (v.prefix_ok || v.suffix_ok || run))
-            || (v.close && v.prefix_ok && v.suffix_ok);
+            || (v.close && ((v.prefix_ok && v.suffix_ok) || run));
         ok.then(|| self.outcome(need, s, e))
     }
 
@@ -607,7 +648,7 @@ impl<'t, 'i> Engine<'t, 'i> {
     fn positions(&mut self) -> &HashMap<u32, Vec<u32>> {
         let n = self.n;
         self.positions.get_or_insert_with(|| {
-            let mut m: HashMap<u32, Vec<u32>> = HashMap::new();
+            let mut m: HashMap<u32, Vec<u32>> = HashMap::default();
             for (i, &id) in n.ids.iter().enumerate() {
                 m.entry(id).or_default().push(i as u32);
             }
