@@ -737,15 +737,26 @@ fn main() {
             t.time += start.elapsed();
             let before = (t.misplaced, t.lost, t.untouched_not_exact);
             score(c, &out, &mut t);
-            if (t.misplaced, t.lost, t.untouched_not_exact) != before && failures.len() < 12 {
+            if (t.misplaced, t.lost, t.untouched_not_exact) != before {
                 for (i, ((truth, o), ev)) in c.truth.iter().zip(&out).zip(&c.evidence).enumerate() {
                     let ok = match (truth, o) {
                         (Truth::At(s, e), Outcome::Exact { start, end } | Outcome::Edited { start, end, .. }) => (s, e) == (start, end),
                         (Truth::Orphan, Outcome::Orphan { .. }) => true,
                         _ => false,
                     };
-                    if !ok && failures.len() < 12 {
-                        failures.push(format!("{name} / {}: #{i} {:?} truth {truth:?} got {o:?}", bases[c.base].0, ev.quote));
+                    let misplaced = !ok && !matches!(o, Outcome::Orphan { .. });
+                    if !ok && (failures.len() < 12 || misplaced) {
+                        let around = |p: usize| -> String { c.new.chars().skip(p.saturating_sub(40)).take(100).collect() };
+                        let at = match (truth, o) {
+                            (_, Outcome::Exact { start, .. } | Outcome::Edited { start, .. }) => around(*start),
+                            (Truth::At(s, _), _) => around(*s),
+                            _ => String::new(),
+                        };
+                        failures.push(format!(
+                            "{}{name} / {}: #{i} {:?} (prefix {:?}, suffix {:?}) truth {truth:?} got {o:?}; new text there: {at:?}",
+                            if misplaced { "MISPLACED " } else { "" },
+                            bases[c.base].0, ev.quote, ev.prefix, ev.suffix
+                        ));
                     }
                 }
             }

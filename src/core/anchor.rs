@@ -543,6 +543,9 @@ struct Engine<'t, 'i> {
     old_of: Vec<u32>,
 }
 
+/// Normalised characters a context side needs to confirm a quote alone.
+const MIN_SIDE: usize = 8;
+
 /// Most candidates examined for one annotation.
 const MAX_CANDIDATES: usize = 4_000;
 
@@ -627,7 +630,12 @@ impl<'t, 'i> Engine<'t, 'i> {
             return Some(Outcome::Exact { start: s, end: e });
         }
         let v = self.judge(need, s, e);
-        let ok = (v.same_words && (v.prefix_ok || v.suffix_ok || run))
+        // One side alone must say something: an empty side (the quote
+        // opens or closes its paragraph) only says "at a paragraph edge".
+        let says = |c: &Ctx| c.n.len() >= MIN_SIDE || (c.edge && !c.n.is_empty());
+        let prefix_says = v.prefix_ok && says(&need.prefix);
+        let suffix_says = v.suffix_ok && says(&need.suffix);
+        let ok = (v.same_words && (prefix_says || suffix_says || run))
             || (v.close && ((v.prefix_ok && v.suffix_ok) || run));
         ok.then(|| self.outcome(need, s, e))
     }
