@@ -25,12 +25,41 @@ const SEED_ARTICLE: &str = include_str!("../www/default-article.txt");
 
 /// Names respelt or replaced by the person / organisation kinds.
 const NAMES: &[&str] = &[
-    "Starck", "Paperon", "Cloudwatt", "Thalès", "Orange", "Patrick", "Pierre", "Stark", "Paris",
+    "Starck",
+    "Paperon",
+    "Cloudwatt",
+    "Thalès",
+    "Orange",
+    "Patrick",
+    "Pierre",
+    "Stark",
+    "Paris",
 ];
-const OTHER_NAMES: &[&str] = &["Dupont", "Lefèvre", "Bouygues", "Mézières", "Atos", "Hébert"];
+const OTHER_NAMES: &[&str] = &[
+    "Dupont",
+    "Lefèvre",
+    "Bouygues",
+    "Mézières",
+    "Atos",
+    "Hébert",
+];
 const FILLER: &[&str] = &[
-    "le", "la", "société", "président", "annonce", "nouvelle", "décision", "marché", "hier", "Cloudwatt",
-    "Starck", "accord", "été", "données", "l’entreprise", "souverain",
+    "le",
+    "la",
+    "société",
+    "président",
+    "annonce",
+    "nouvelle",
+    "décision",
+    "marché",
+    "hier",
+    "Cloudwatt",
+    "Starck",
+    "accord",
+    "été",
+    "données",
+    "l’entreprise",
+    "souverain",
 ];
 
 // --- Edits and ground truth ---------------------------------------------
@@ -300,14 +329,30 @@ const KINDS: &[(&str, &[Step])] = &[
     ("the span's sentence deleted", &[Step::SentenceDeleted]),
     ("clipping trimmed head and tail", &[Step::Trimmed]),
     ("a copy of the span added elsewhere", &[Step::CopyAdded]),
-    ("compound: respelt + moved", &[Step::NameRespelt, Step::ParagraphMoved]),
-    ("compound: reflow + sentence deleted", &[Step::Reflow, Step::SentenceDeleted]),
-    ("compound: copy added + span deleted", &[Step::CopyAdded, Step::SpanDeleted]),
+    (
+        "compound: respelt + moved",
+        &[Step::NameRespelt, Step::ParagraphMoved],
+    ),
+    (
+        "compound: reflow + sentence deleted",
+        &[Step::Reflow, Step::SentenceDeleted],
+    ),
+    (
+        "compound: copy added + span deleted",
+        &[Step::CopyAdded, Step::SpanDeleted],
+    ),
     (
         "compound: typography + typo near + paragraph inserted",
-        &[Step::Typography, Step::TypoNearSpan, Step::ParagraphInserted],
+        &[
+            Step::Typography,
+            Step::TypoNearSpan,
+            Step::ParagraphInserted,
+        ],
     ),
-    ("compound: trimmed + claim word + reflow", &[Step::Trimmed, Step::ClaimWordChanged, Step::Reflow]),
+    (
+        "compound: trimmed + claim word + reflow",
+        &[Step::Trimmed, Step::ClaimWordChanged, Step::Reflow],
+    ),
 ];
 
 /// One revision step of `t`, aimed at annotation `target` (its current
@@ -319,31 +364,49 @@ fn step(rng: &mut XorShift, kind: Step, t: &[char], target: Option<(usize, usize
         v.sort_by_key(|e| (e.a, e.b));
         let mut out: Vec<Edit> = Vec::new();
         for e in v {
-            if out.last().is_none_or(|l| l.b <= e.a && !(l.a == l.b && e.a == e.b && l.a == e.a)) {
+            if out
+                .last()
+                .is_none_or(|l| l.b <= e.a && !(l.a == l.b && e.a == e.b && l.a == e.a))
+            {
                 out.push(e);
             }
         }
         Rev::Edits(out)
     };
-    let in_span = |(s, e): (usize, usize)| ws.iter().copied().filter(move |&(a, b)| a >= s && b <= e);
+    let in_span =
+        |(s, e): (usize, usize)| ws.iter().copied().filter(move |&(a, b)| a >= s && b <= e);
     match kind {
         Step::TypoInSpan | Step::TypoNearSpan => {
-            let Some((s, e)) = target else { return Rev::Edits(vec![]) };
+            let Some((s, e)) = target else {
+                return Rev::Edits(vec![]);
+            };
             let cands: Vec<(usize, usize)> = if kind == Step::TypoInSpan {
                 in_span((s, e)).filter(|&(a, b)| b - a >= 3).collect()
             } else {
                 ws.iter()
                     .copied()
-                    .filter(|&(a, b)| b - a >= 3 && ((b <= s && b + CONTEXT > s) || (a >= e && a < e + CONTEXT)))
+                    .filter(|&(a, b)| {
+                        b - a >= 3 && ((b <= s && b + CONTEXT > s) || (a >= e && a < e + CONTEXT))
+                    })
                     .collect()
             };
-            let Some(&(a, b)) = cands.get(rng.below(cands.len())) else { return Rev::Edits(vec![]) };
-            edits(vec![Edit { a, b, text: misspell(rng, &t[a..b]) }])
+            let Some(&(a, b)) = cands.get(rng.below(cands.len())) else {
+                return Rev::Edits(vec![]);
+            };
+            edits(vec![Edit {
+                a,
+                b,
+                text: misspell(rng, &t[a..b]),
+            }])
         }
         Step::ClaimWordChanged => {
-            let Some(span) = target else { return Rev::Edits(vec![]) };
+            let Some(span) = target else {
+                return Rev::Edits(vec![]);
+            };
             let inside: Vec<(usize, usize)> = in_span(span).collect();
-            let Some(&(a, b)) = inside.get(rng.below(inside.len())) else { return Rev::Edits(vec![]) };
+            let Some(&(a, b)) = inside.get(rng.below(inside.len())) else {
+                return Rev::Edits(vec![]);
+            };
             // A plain word (not one holding the old one, like l’entreprise).
             let mut w = chars(FILLER[rng.below(FILLER.len())]);
             if w == t[a..b] || w.contains(&'’') {
@@ -352,44 +415,78 @@ fn step(rng: &mut XorShift, kind: Step, t: &[char], target: Option<(usize, usize
             edits(vec![Edit { a, b, text: w }])
         }
         Step::FigureChanged => {
-            let figures: Vec<(usize, usize)> =
-                ws.iter().copied().filter(|&(a, b)| t[a..b].iter().all(|c| c.is_ascii_digit())).collect();
+            let figures: Vec<(usize, usize)> = ws
+                .iter()
+                .copied()
+                .filter(|&(a, b)| t[a..b].iter().all(|c| c.is_ascii_digit()))
+                .collect();
             let Some(&(a, b)) = figures.get(rng.below(figures.len())) else {
                 return step(rng, Step::ClaimWordChanged, t, target);
             };
             let i = a + rng.below(b - a);
             let d = ((t[i] as u8 - b'0' + 1 + rng.below(8) as u8) % 10 + b'0') as char;
-            edits(vec![Edit { a: i, b: i + 1, text: vec![d] }])
+            edits(vec![Edit {
+                a: i,
+                b: i + 1,
+                text: vec![d],
+            }])
         }
         Step::NameRespelt | Step::NameReplaced => {
-            let present: Vec<&str> = NAMES.iter().copied().filter(|n| !occurrences(t, &chars(n)).is_empty()).collect();
-            let Some(name) = present.get(rng.below(present.len())) else { return Rev::Edits(vec![]) };
+            let present: Vec<&str> = NAMES
+                .iter()
+                .copied()
+                .filter(|n| !occurrences(t, &chars(n)).is_empty())
+                .collect();
+            let Some(name) = present.get(rng.below(present.len())) else {
+                return Rev::Edits(vec![]);
+            };
             let name = chars(name);
             let to = if kind == Step::NameRespelt {
                 misspell(rng, &name)
             } else {
                 chars(OTHER_NAMES[rng.below(OTHER_NAMES.len())])
             };
-            edits(occurrences(t, &name).into_iter().map(|a| Edit { a, b: a + name.len(), text: to.clone() }).collect())
+            edits(
+                occurrences(t, &name)
+                    .into_iter()
+                    .map(|a| Edit {
+                        a,
+                        b: a + name.len(),
+                        text: to.clone(),
+                    })
+                    .collect(),
+            )
         }
         Step::SentenceInserted => {
             // At a sentence start inside a paragraph (after ". "), or at a paragraph start.
-            let starts: Vec<usize> = (2..t.len()).filter(|&i| t[i - 1] == ' ' && t[i - 2] == '.').collect();
+            let starts: Vec<usize> = (2..t.len())
+                .filter(|&i| t[i - 1] == ' ' && t[i - 2] == '.')
+                .collect();
             let at = match starts.get(rng.below(starts.len())) {
                 Some(&a) => a,
                 None => paras.get(rng.below(paras.len())).map_or(0, |p| p.0),
             };
             let mut s = sentence(rng, None);
             s.push(' ');
-            edits(vec![Edit { a: at, b: at, text: s }])
+            edits(vec![Edit {
+                a: at,
+                b: at,
+                text: s,
+            }])
         }
         Step::ParagraphInserted => {
-            let at = paras.get(1 + rng.below(paras.len().saturating_sub(1))).map_or(t.len(), |p| p.0);
+            let at = paras
+                .get(1 + rng.below(paras.len().saturating_sub(1)))
+                .map_or(t.len(), |p| p.0);
             let mut s = sentence(rng, None);
             s.push(' ');
             s.extend(sentence(rng, None));
             s.extend(['\n', '\n']);
-            edits(vec![Edit { a: at, b: at, text: s }])
+            edits(vec![Edit {
+                a: at,
+                b: at,
+                text: s,
+            }])
         }
         Step::ParagraphRemoved => {
             // A paragraph holding the target if there is one, else any.
@@ -397,7 +494,9 @@ fn step(rng: &mut XorShift, kind: Step, t: &[char], target: Option<(usize, usize
                 .and_then(|(s, _)| paras.iter().position(|&(a, b)| a <= s && s < b))
                 .filter(|_| rng.percent(50))
                 .unwrap_or_else(|| rng.below(paras.len()));
-            let Some(&(a, _)) = paras.get(k) else { return Rev::Edits(vec![]) };
+            let Some(&(a, _)) = paras.get(k) else {
+                return Rev::Edits(vec![]);
+            };
             let b = paras.get(k + 1).map_or(t.len(), |p| p.0);
             edits(vec![Edit { a, b, text: vec![] }])
         }
@@ -406,7 +505,11 @@ fn step(rng: &mut XorShift, kind: Step, t: &[char], target: Option<(usize, usize
                 return Rev::Edits(vec![]);
             }
             // Blocks start at paragraph starts; the last block ends at a paragraph start.
-            let mut idx = [1 + rng.below(paras.len() - 1), 1 + rng.below(paras.len() - 1), 1 + rng.below(paras.len())];
+            let mut idx = [
+                1 + rng.below(paras.len() - 1),
+                1 + rng.below(paras.len() - 1),
+                1 + rng.below(paras.len()),
+            ];
             idx.sort_unstable();
             let start = |k: usize| paras.get(k).map_or(t.len(), |p| p.0);
             let (a, b, c) = (start(idx[0]), start(idx[1]), start(idx[2]));
@@ -422,10 +525,26 @@ fn step(rng: &mut XorShift, kind: Step, t: &[char], target: Option<(usize, usize
             let mut v = Vec::new();
             for (i, &c) in t.iter().enumerate() {
                 match c {
-                    '\u{a0}' => v.push(Edit { a: i, b: i + 1, text: vec![' '] }),
-                    ' ' if t.get(i + 1) == Some(&' ') => v.push(Edit { a: i, b: i + 2, text: vec![' '] }),
-                    ' ' if rng.percent(4) => v.push(Edit { a: i, b: i + 1, text: vec!['\n'] }),
-                    '\n' if crlf => v.push(Edit { a: i, b: i + 1, text: vec!['\r', '\n'] }),
+                    '\u{a0}' => v.push(Edit {
+                        a: i,
+                        b: i + 1,
+                        text: vec![' '],
+                    }),
+                    ' ' if t.get(i + 1) == Some(&' ') => v.push(Edit {
+                        a: i,
+                        b: i + 2,
+                        text: vec![' '],
+                    }),
+                    ' ' if rng.percent(4) => v.push(Edit {
+                        a: i,
+                        b: i + 1,
+                        text: vec!['\n'],
+                    }),
+                    '\n' if crlf => v.push(Edit {
+                        a: i,
+                        b: i + 1,
+                        text: vec!['\r', '\n'],
+                    }),
                     _ => {}
                 }
             }
@@ -443,18 +562,30 @@ fn step(rng: &mut XorShift, kind: Step, t: &[char], target: Option<(usize, usize
                     _ => None,
                 };
                 if let Some(to) = to {
-                    v.push(Edit { a: i, b: i + 1, text: to.to_vec() });
+                    v.push(Edit {
+                        a: i,
+                        b: i + 1,
+                        text: to.to_vec(),
+                    });
                 }
             }
             edits(v)
         }
         Step::SpanDeleted => {
-            let Some((s, e)) = target else { return Rev::Edits(vec![]) };
+            let Some((s, e)) = target else {
+                return Rev::Edits(vec![]);
+            };
             let a = if s > 0 && t[s - 1] == ' ' { s - 1 } else { s };
-            edits(vec![Edit { a, b: e, text: vec![] }])
+            edits(vec![Edit {
+                a,
+                b: e,
+                text: vec![],
+            }])
         }
         Step::SentenceDeleted => {
-            let Some((s, e)) = target else { return Rev::Edits(vec![]) };
+            let Some((s, e)) = target else {
+                return Rev::Edits(vec![]);
+            };
             match sentence_around(t, s, e) {
                 Some((a, b)) => edits(vec![Edit { a, b, text: vec![] }]),
                 None => Rev::Edits(vec![]),
@@ -468,13 +599,29 @@ fn step(rng: &mut XorShift, kind: Step, t: &[char], target: Option<(usize, usize
             let tail = 1 + rng.below(2);
             let cut_head = paras[head].0;
             let cut_tail = paras[paras.len() - 1 - tail].1;
-            edits(vec![Edit { a: 0, b: cut_head, text: vec![] }, Edit { a: cut_tail, b: t.len(), text: vec![] }])
+            edits(vec![
+                Edit {
+                    a: 0,
+                    b: cut_head,
+                    text: vec![],
+                },
+                Edit {
+                    a: cut_tail,
+                    b: t.len(),
+                    text: vec![],
+                },
+            ])
         }
         Step::CopyAdded => {
-            let Some((s, e)) = target else { return Rev::Edits(vec![]) };
+            let Some((s, e)) = target else {
+                return Rev::Edits(vec![]);
+            };
             // A new sentence with the span's words, in another paragraph.
-            let others: Vec<&(usize, usize)> = paras.iter().filter(|&&(a, b)| !(a <= s && s < b)).collect();
-            let Some(&&(a, _)) = others.get(rng.below(others.len())) else { return Rev::Edits(vec![]) };
+            let others: Vec<&(usize, usize)> =
+                paras.iter().filter(|&&(a, b)| !(a <= s && s < b)).collect();
+            let Some(&&(a, _)) = others.get(rng.below(others.len())) else {
+                return Rev::Edits(vec![]);
+            };
             let mut s2 = sentence(rng, Some(&t[s..e]));
             s2.push(' ');
             edits(vec![Edit { a, b: a, text: s2 }])
@@ -507,7 +654,16 @@ fn spans(t: &[char], every: usize, name_pct: usize, seed: u64) -> Vec<(usize, us
         let w: String = t[a..b].iter().collect();
         if NAMES.contains(&w.as_str()) && rng.percent(name_pct) {
             // With the first name when there is one.
-            let s = if k > 0 && matches!(t[ws[k - 1].0..ws[k - 1].1].iter().collect::<String>().as_str(), "Patrick" | "Pierre") && ws[k - 1].1 + 1 == a {
+            let s = if k > 0
+                && matches!(
+                    t[ws[k - 1].0..ws[k - 1].1]
+                        .iter()
+                        .collect::<String>()
+                        .as_str(),
+                    "Patrick" | "Pierre"
+                )
+                && ws[k - 1].1 + 1 == a
+            {
                 ws[k - 1].0
             } else {
                 a
@@ -530,7 +686,11 @@ fn build_case(kind: usize, base: usize, text: &str, seed: u64) -> Case {
     let mut rng = XorShift::new(seed);
     let old = chars(text);
     let sp = spans(&old, 8, if base == 0 { 60 } else { 10 }, seed ^ 0xABCD);
-    let target = if sp.is_empty() { None } else { Some(rng.below(sp.len())) };
+    let target = if sp.is_empty() {
+        None
+    } else {
+        Some(rng.below(sp.len()))
+    };
     let mut cur = old.clone();
     let mut where_: Vec<Option<(usize, usize)>> = sp.iter().map(|&s| Some(s)).collect();
     for &st in KINDS[kind].1 {
@@ -568,7 +728,15 @@ fn build_case(kind: usize, base: usize, text: &str, seed: u64) -> Case {
         truth.push(t);
         untouched.push(same);
     }
-    Case { kind, base, old: text.to_string(), new, evidence, truth, untouched }
+    Case {
+        kind,
+        base,
+        old: text.to_string(),
+        new,
+        evidence,
+        truth,
+        untouched,
+    }
 }
 
 #[derive(Default, Clone, Copy)]
@@ -589,7 +757,9 @@ fn score(case: &Case, out: &[Outcome], t: &mut Tally) {
     for ((truth, o), &untouched) in case.truth.iter().zip(out).zip(&case.untouched) {
         t.anns += 1;
         let placed = match o {
-            Outcome::Exact { start, end } | Outcome::Edited { start, end, .. } => Some((*start, *end)),
+            Outcome::Exact { start, end } | Outcome::Edited { start, end, .. } => {
+                Some((*start, *end))
+            }
             Outcome::Orphan { .. } => None,
         };
         let right = match (truth, placed) {
@@ -680,7 +850,12 @@ fn big(label: &str, n_words: usize, n_ann: usize, runs: usize) {
     let mut rng = XorShift::new(99);
     let mut cur = old.clone();
     let mut where_: Vec<Option<(usize, usize)>> = sp.iter().map(|&s| Some(s)).collect();
-    for st in [Step::NameRespelt, Step::ParagraphMoved, Step::ParagraphInserted, Step::Reflow] {
+    for st in [
+        Step::NameRespelt,
+        Step::ParagraphMoved,
+        Step::ParagraphInserted,
+        Step::Reflow,
+    ] {
         let rev = step(&mut rng, st, &cur, None);
         cur = apply(&cur, &rev);
         for w in where_.iter_mut() {
@@ -691,7 +866,10 @@ fn big(label: &str, n_words: usize, n_ann: usize, runs: usize) {
     let evs: Vec<Evidence> = evidence_for(&art.text, &sp).into_iter().flatten().collect();
     let (med, min) = core_bench::median(runs, || reanchor(&art.text, &new, &evs));
     let out = reanchor(&art.text, &new, &evs);
-    let placed = out.iter().filter(|o| !matches!(o, Outcome::Orphan { .. })).count();
+    let placed = out
+        .iter()
+        .filter(|o| !matches!(o, Outcome::Orphan { .. }))
+        .count();
     println!(
         "{label}: {} chars, {} annotations ({} placed): reanchor median {:.1} ms, min {:.1} ms ({runs} runs)",
         old.len(),
@@ -714,12 +892,20 @@ fn main() {
         ("generated 2,000 words".into(), article(2_000, 12).text),
         ("generated 5,000 words".into(), article(5_000, 13).text),
     ];
-    let seeds_per: u64 = std::env::var("REVISION_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(12);
+    let seeds_per: u64 = std::env::var("REVISION_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(12);
     let mut cases = Vec::new();
     for k in 0..KINDS.len() {
         for (b, (_, text)) in bases.iter().enumerate() {
             for s in 0..seeds_per {
-                cases.push(build_case(k, b, text, 1 + s * 7919 + (k as u64) * 104_729 + (b as u64) * 15_485_863));
+                cases.push(build_case(
+                    k,
+                    b,
+                    text,
+                    1 + s * 7919 + (k as u64) * 104_729 + (b as u64) * 15_485_863,
+                ));
             }
         }
     }
@@ -740,15 +926,22 @@ fn main() {
             if (t.misplaced, t.lost, t.untouched_not_exact) != before {
                 for (i, ((truth, o), ev)) in c.truth.iter().zip(&out).zip(&c.evidence).enumerate() {
                     let ok = match (truth, o) {
-                        (Truth::At(s, e), Outcome::Exact { start, end } | Outcome::Edited { start, end, .. }) => (s, e) == (start, end),
+                        (
+                            Truth::At(s, e),
+                            Outcome::Exact { start, end } | Outcome::Edited { start, end, .. },
+                        ) => (s, e) == (start, end),
                         (Truth::Orphan, Outcome::Orphan { .. }) => true,
                         _ => false,
                     };
                     let misplaced = !ok && !matches!(o, Outcome::Orphan { .. });
                     if !ok && (failures.len() < 12 || misplaced) {
-                        let around = |p: usize| -> String { c.new.chars().skip(p.saturating_sub(40)).take(100).collect() };
+                        let around = |p: usize| -> String {
+                            c.new.chars().skip(p.saturating_sub(40)).take(100).collect()
+                        };
                         let at = match (truth, o) {
-                            (_, Outcome::Exact { start, .. } | Outcome::Edited { start, .. }) => around(*start),
+                            (_, Outcome::Exact { start, .. } | Outcome::Edited { start, .. }) => {
+                                around(*start)
+                            }
                             (Truth::At(s, _), _) => around(*s),
                             _ => String::new(),
                         };
@@ -777,7 +970,8 @@ fn main() {
     for f in &failures {
         println!("  {f}");
     }
-    let path = std::env::var("REVISION_CORPUS").unwrap_or_else(|_| "target/revision-corpus.json".into());
+    let path =
+        std::env::var("REVISION_CORPUS").unwrap_or_else(|_| "target/revision-corpus.json".into());
     write_corpus(&path, &bases, &cases);
     println!();
     big("L (50,000 words)", 50_000, 5_000, 11);

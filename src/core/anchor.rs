@@ -222,15 +222,30 @@ pub fn reanchor(old: &str, new: &str, items: &[Evidence]) -> Vec<Outcome> {
             if matches_old {
                 let (a, b) = o.tokens_in(ev.start, ev.end);
                 own = Some((a, b));
+                let mut weak = None;
                 if a < b {
                     if let Some((s, e, sa, eb)) = carry(&o, &n, &map, a, b, ev.start, ev.end) {
                         let run = framed(&map, a, b, sa, eb, n.toks.len());
-                        if let Some(out) = engine.confirm(&need, s, e, run) {
-                            return out;
+                        match engine.confirm(&need, s, e, run) {
+                            Confirmed::Yes(out) => return out,
+                            Confirmed::Weakly => weak = Some((s, e)),
+                            Confirmed::No => {}
                         }
                     }
                 }
                 expected = expected_position(&o, &n, &map, a);
+                let found = engine.search(&need, expected, None, own);
+                return match (found, weak) {
+                    // Nothing better anywhere: the diff's place, which its
+                    // words and a paragraph edge support.
+                    (
+                        Outcome::Orphan {
+                            reason: OrphanReason::Gone,
+                        },
+                        Some((s, e)),
+                    ) => engine.outcome(&need, s, e),
+                    (found, _) => found,
+                };
             }
             engine.search(&need, expected, None, own)
         })
@@ -546,6 +561,21 @@ struct Engine<'t, 'i> {
 /// Normalised characters a context side needs to confirm a quote alone.
 const MIN_SIDE: usize = 8;
 
+/// Does this context side tell anything on its own? An empty side (the
+/// quote opens or closes its paragraph) only says "at a paragraph edge".
+fn says(c: &Ctx) -> bool {
+    c.n.len() >= MIN_SIDE || (c.edge && !c.n.is_empty())
+}
+
+/// What the evidence says of the diff's candidate.
+enum Confirmed {
+    Yes(Outcome),
+    /// Same words, and only a paragraph edge agrees: kept if the search
+    /// finds nothing better.
+    Weakly,
+    No,
+}
+
 /// Most candidates examined for one annotation.
 const MAX_CANDIDATES: usize = 4_000;
 
@@ -624,20 +654,25 @@ impl<'t, 'i> Engine<'t, 'i> {
 
     /// The outcome for the candidate the diff gave, if its evidence
     /// confirms it. `run`: the diff frames it in place ([`framed`]).
-    fn confirm(&self, need: &Need, s: usize, e: usize, run: bool) -> Option<Outcome> {
+    fn confirm(&self, need: &Need, s: usize, e: usize, run: bool) -> Confirmed {
         if run && self.n.slice(s, e) == need.quote.as_slice() {
             // The common case, without normalising anything.
-            return Some(Outcome::Exact { start: s, end: e });
+            return Confirmed::Yes(Outcome::Exact { start: s, end: e });
         }
         let v = self.judge(need, s, e);
         // One side alone must say something: an empty side (the quote
         // opens or closes its paragraph) only says "at a paragraph edge".
-        let says = |c: &Ctx| c.n.len() >= MIN_SIDE || (c.edge && !c.n.is_empty());
         let prefix_says = v.prefix_ok && says(&need.prefix);
         let suffix_says = v.suffix_ok && says(&need.suffix);
         let ok = (v.same_words && (prefix_says || suffix_says || run))
             || (v.close && ((v.prefix_ok && v.suffix_ok) || run));
-        ok.then(|| self.outcome(need, s, e))
+        if ok {
+            Confirmed::Yes(self.outcome(need, s, e))
+        } else if v.same_words && (v.prefix_ok || v.suffix_ok) {
+            Confirmed::Weakly
+        } else {
+            Confirmed::No
+        }
     }
 
     fn outcome(&self, need: &Need, s: usize, e: usize) -> Outcome {
@@ -694,8 +729,13 @@ impl<'t, 'i> Engine<'t, 'i> {
                 continue;
             }
             let v = self.judge(need, s, e);
-            // Away from where the diff put it, both sides must agree.
-            let pass = v.close && v.prefix_ok && v.suffix_ok;
+            // Away from where the diff put it, both sides must agree; in
+            // text the revision added, the same words and one telling side
+            // will do (that text belongs to no other old text).
+            let one_side = own.is_some()
+                && v.same_words
+                && ((v.prefix_ok && says(&need.prefix)) || (v.suffix_ok && says(&need.suffix)));
+            let pass = (v.close && v.prefix_ok && v.suffix_ok) || one_side;
             if !pass {
                 continue;
             }

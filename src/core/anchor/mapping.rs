@@ -40,8 +40,14 @@ pub(crate) fn map_tokens(
     let np = ranges(new_paras, new.len());
     // Paragraph ids: equal token sequences, equal id.
     let mut keys: HashMap<&[u32], u32> = HashMap::default();
-    let okeys: Vec<u32> = op.iter().map(|r| intern(&mut keys, old.get(r.clone()).unwrap_or(&[]))).collect();
-    let nkeys: Vec<u32> = np.iter().map(|r| intern(&mut keys, new.get(r.clone()).unwrap_or(&[]))).collect();
+    let okeys: Vec<u32> = op
+        .iter()
+        .map(|r| intern(&mut keys, old.get(r.clone()).unwrap_or(&[])))
+        .collect();
+    let nkeys: Vec<u32> = np
+        .iter()
+        .map(|r| intern(&mut keys, new.get(r.clone()).unwrap_or(&[])))
+        .collect();
     let n_keys = keys.len() as u32;
     let mut pmap = vec![NONE; op.len()];
     let mut pclaimed = vec![false; np.len()];
@@ -59,7 +65,10 @@ pub(crate) fn map_tokens(
         for p in before.clone() {
             let Some(k) = okeys.get(p) else { continue };
             if let Some(qs) = added.get_mut(k) {
-                if let Some(pos) = qs.iter().position(|&q| !pclaimed.get(q).copied().unwrap_or(true)) {
+                if let Some(pos) = qs
+                    .iter()
+                    .position(|&q| !pclaimed.get(q).copied().unwrap_or(true))
+                {
                     let q = qs.remove(pos);
                     if let (Some(m), Some(c)) = (pmap.get_mut(p), pclaimed.get_mut(q)) {
                         *m = q as u32;
@@ -117,7 +126,15 @@ pub(crate) fn map_tokens(
     }
     slide_short_runs(old, &mut map);
     let regions = (unmapped_runs(&map), unmapped_runs_new(&claimed));
-    detect_moves(old, new, num_ids, &regions.0, &regions.1, &mut map, &mut claimed);
+    detect_moves(
+        old,
+        new,
+        num_ids,
+        &regions.0,
+        &regions.1,
+        &mut map,
+        &mut claimed,
+    );
     map
 }
 
@@ -371,7 +388,10 @@ mod tests {
     fn equal_tokens_map_and_changed_ones_do_not() {
         let old = [1, 2, 3, 4, 5];
         let new = [1, 2, 9, 4, 5];
-        assert_eq!(map_tokens(&old, &new, 10, &[0], &[0]), vec![0, 1, NONE, 3, 4]);
+        assert_eq!(
+            map_tokens(&old, &new, 10, &[0], &[0]),
+            vec![0, 1, NONE, 3, 4]
+        );
     }
 
     #[test]

@@ -263,7 +263,12 @@ pub(crate) fn levenshtein(a: &[char], b: &[char], max: usize) -> Option<usize> {
     // Common ends cost nothing.
     let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let (a, b) = (a.get(head..).unwrap_or(&[]), b.get(head..).unwrap_or(&[]));
-    let tail = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count();
+    let tail = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
     let (a, b) = (
         a.get(..a.len() - tail).unwrap_or(&[]),
         b.get(..b.len() - tail).unwrap_or(&[]),
