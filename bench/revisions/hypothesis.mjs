@@ -1,7 +1,9 @@
 // Hypothesis-style quote anchoring on the revision corpus written by
 // `cargo bench --bench anchor`, scored like the Rust bench.
 //
-//   node bench/revisions/hypothesis.mjs [target/revision-corpus.json]
+//   node bench/revisions/hypothesis.mjs [target/revision-corpus.json] [--every N]
+//
+// `--every N` scores every N-th case only (the full corpus takes minutes).
 //
 // The anchoring is our port of the Hypothesis client's public algorithm
 // (hypothesis/client src/annotator/anchoring/match-quote.ts and the
@@ -126,8 +128,12 @@ function toCp(t, s16, e16) {
 // --- Scoring, as in benches/anchor.rs ------------------------------------------
 
 function main() {
-  const path = process.argv[2] ?? 'target/revision-corpus.json';
+  const args = process.argv.slice(2);
+  const everyAt = args.indexOf('--every');
+  const every = everyAt >= 0 ? Math.max(1, Number(args[everyAt + 1]) || 1) : 1;
+  const path = args.find((a, i) => !a.startsWith('--') && (everyAt < 0 || i !== everyAt + 1)) ?? 'target/revision-corpus.json';
   const corpus = JSON.parse(readFileSync(path, 'utf8'));
+  if (every > 1) corpus.cases = corpus.cases.filter((_, i) => i % every === 0);
   const rows = new Map(corpus.kinds.map((k) => [k, newTally()]));
   const all = newTally();
   for (const c of corpus.cases) {
