@@ -5,26 +5,37 @@
 //!
 //! 1. **Diff.** Both texts are cut into word and punctuation tokens
 //!    (whitespace, NBSP, line wrapping, CR/LF, typographic quotes and
-//!    apostrophes, ellipsis and dashes normalised away; see [`text`]), and
-//!    the token sequences are diffed (imara-diff, Myers), then removed and
-//!    added regions that share runs of tokens are diffed again to follow
-//!    moved paragraphs ([`mapping`]). The annotation's ends are carried
-//!    through this mapping; an end inside a changed run goes to the edge of
-//!    the run's replacement, so it stays on a word boundary.
-//! 2. **Confirm.** The candidate is kept only if its evidence agrees:
-//!    * same words (normalised quote equal) and at least one side of the
-//!      32-character context still matching → [`Outcome::Exact`] if the
-//!      characters are identical, else [`Outcome::Edited`] (only spacing or
-//!      typography changed);
-//!    * words changed slightly (see [`close_enough`]) and the context
-//!      matching on **both** sides → [`Outcome::Edited`].
+//!    apostrophes, ellipsis and dashes normalised away; see `text.rs`).
+//!    Paragraphs are diffed first (by their tokens; imara-diff, Myers), a
+//!    removed paragraph equal to an added one is a move, tokens are diffed
+//!    inside the changed runs of paragraphs, and what is still unmapped is
+//!    paired by shared 3-token shingles and diffed again (`mapping.rs`).
+//!    The annotation's ends are carried through this mapping; an end inside
+//!    a changed run goes to the edge of the run's replacement (or position
+//!    by position when the run was replaced by as many tokens), so it stays
+//!    on a word boundary.
+//! 2. **Confirm.** The candidate is kept only if its evidence agrees
+//!    (a context side agrees when at most a quarter of its normalised
+//!    32 characters, cut at a paragraph break, changed):
+//!    * same words (normalised quote equal) and either one context side
+//!      that says something (8 characters or more, or the text's edge)
+//!      agreeing, or the diff framing the span (neighbours within three
+//!      tokens on both sides mapped next to it) → [`Outcome::Exact`] if the
+//!      characters are identical, else [`Outcome::Edited`] (only spacing
+//!      or typography changed);
+//!    * words changed slightly ([`close_enough`]) and both context sides
+//!      agreeing or the diff framing it → [`Outcome::Edited`].
 //! 3. **Search**, only for what the diff could not confirm, and for
 //!    imports ([`place`]): every occurrence of the quote's words, and every
 //!    place framed by the context's words, is scored on quote (50), prefix
-//!    (20), suffix (20) and position (2); the best must pass the same
-//!    agreement tests, and must beat every other passing candidate by more
-//!    than position alone could give, else the annotation is an orphan
-//!    ([`OrphanReason::Ambiguous`]).
+//!    (20), suffix (20) and position (2). Both sides must agree (when
+//!    re-anchoring, in text the revision added, the same words and one
+//!    telling side will do; text the diff traced to other old text is
+//!    never a candidate), and the best must beat every other passing
+//!    candidate by more than position alone could give, else the
+//!    annotation is an orphan ([`OrphanReason::Ambiguous`]). A diff
+//!    candidate with the same words and only a paragraph edge agreeing is
+//!    kept when the search finds nothing.
 //!
 //! When in doubt the annotation is an orphan: the same words elsewhere, in
 //! another context, never attract it.
