@@ -230,9 +230,9 @@ async fn switching_back_to_the_seed_brings_back_its_three_labels() {
 async fn odd_label_ids_are_escaped_into_the_generated_styles() {
     let app = fresh().await;
     let mut labels = LabelSet::default();
-    labels.0.push(label("a\"b] c{}", "Odd", "#d55e00", "5"));
+    labels.0.push(label("a\"b] CL{}", "Odd", "#d55e00", "5"));
     let (s, e) = find(LYON, "Lyon", 0);
-    import(&app, &file(LYON, &labels, &[(s, e, "a\"b] c{}", "o1")])).await;
+    import(&app, &file(LYON, &labels, &[(s, e, "a\"b] CL{}", "o1")])).await;
     let mark = app.query("#article mark[data-annotation-id=o1]").unwrap();
     assert_eq!(computed(&mark, "border-bottom-color"), rgb("#d55e00"));
     // The other labels' rules survived the odd one.
