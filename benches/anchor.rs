@@ -407,8 +407,9 @@ fn step(rng: &mut XorShift, kind: Step, t: &[char], target: Option<(usize, usize
             let Some(&(a, b)) = inside.get(rng.below(inside.len())) else {
                 return Rev::Edits(vec![]);
             };
+            // A plain word (not one holding the old one, like l’entreprise).
             let mut w = chars(FILLER[rng.below(FILLER.len())]);
-            if w == t[a..b] {
+            if w == t[a..b] || w.contains(&'’') {
                 w = chars("désormais");
             }
             edits(vec![Edit { a, b, text: w }])
@@ -829,6 +830,9 @@ fn write_corpus(path: &str, bases: &[(String, String)], cases: &[Case]) {
         })
         .collect();
     let doc = json!({ "kinds": KINDS.iter().map(|k| k.0).collect::<Vec<_>>(), "cases": cases });
+    if let Some(dir) = std::path::Path::new(path).parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
     match std::fs::write(path, serde_json::to_vec(&doc).unwrap_or_default()) {
         Ok(()) => println!("corpus written to {path}"),
         Err(e) => println!("could not write the corpus to {path}: {e}"),
@@ -877,6 +881,11 @@ fn big(label: &str, n_words: usize, n_ann: usize, runs: usize) {
 }
 
 fn main() {
+    if std::env::var("ANCHOR_BENCH").as_deref() == Ok("big") {
+        big("L (50,000 words)", 50_000, 5_000, 11);
+        big("XL (200,000 words)", 200_000, 20_000, 5);
+        return;
+    }
     let bases: Vec<(String, String)> = vec![
         ("seed article".into(), SEED_ARTICLE.to_string()),
         ("generated 600 words".into(), article(600, 11).text),
@@ -914,7 +923,7 @@ fn main() {
             t.time += start.elapsed();
             let before = (t.misplaced, t.lost, t.untouched_not_exact);
             score(c, &out, &mut t);
-            if (t.misplaced, t.lost, t.untouched_not_exact) != before && failures.len() < 12 {
+            if (t.misplaced, t.lost, t.untouched_not_exact) != before {
                 for (i, ((truth, o), ev)) in c.truth.iter().zip(&out).zip(&c.evidence).enumerate() {
                     let ok = match (truth, o) {
                         (
@@ -924,10 +933,22 @@ fn main() {
                         (Truth::Orphan, Outcome::Orphan { .. }) => true,
                         _ => false,
                     };
-                    if !ok && failures.len() < 12 {
+                    let misplaced = !ok && !matches!(o, Outcome::Orphan { .. });
+                    if !ok && (failures.len() < 12 || misplaced) {
+                        let around = |p: usize| -> String {
+                            c.new.chars().skip(p.saturating_sub(40)).take(100).collect()
+                        };
+                        let at = match (truth, o) {
+                            (_, Outcome::Exact { start, .. } | Outcome::Edited { start, .. }) => {
+                                around(*start)
+                            }
+                            (Truth::At(s, _), _) => around(*s),
+                            _ => String::new(),
+                        };
                         failures.push(format!(
-                            "{name} / {}: #{i} {:?} truth {truth:?} got {o:?}",
-                            bases[c.base].0, ev.quote
+                            "{}{name} / {}: #{i} {:?} (prefix {:?}, suffix {:?}) truth {truth:?} got {o:?}; new text there: {at:?}",
+                            if misplaced { "MISPLACED " } else { "" },
+                            bases[c.base].0, ev.quote, ev.prefix, ev.suffix
                         ));
                     }
                 }

@@ -55,7 +55,9 @@ await page.setInputFiles('input[data-action=import]', { name: 'notes.json', mime
 await page.waitForSelector('[role=alert] :is(p, li, div)');
 await check('an error in the alert region');
 
-const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=export]')]);
+await page.click('[data-action=export-menu]');
+await check('export menu open');
+const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=export][data-format=surligneur]')]);
 await page.setInputFiles('input[data-action=import]', await download.path());
 await page.waitForSelector('[data-choice=merge]');
 await check('merge-or-replace dialog');

@@ -41,6 +41,8 @@ pub struct MarkInfo {
     pub first: bool,
     /// Tooltip: label name and note.
     pub title: Rc<str>,
+    /// A new version of the article changed its words (not yet reviewed).
+    pub edited: bool,
 }
 
 /// A run of text with the highlights covering it, outermost first.
@@ -1006,16 +1008,21 @@ pub fn build_view(session: &Session, b: usize) -> Option<BlockView> {
                     .get(&a.label)
                     .map(|l| l.name.as_str())
                     .unwrap_or(&a.label);
-                let title = if a.note.is_empty() {
+                let mut title = if a.note.is_empty() {
                     name.to_owned()
                 } else {
                     format!("{name}: {}", a.note)
                 };
+                let was = session.edited().get(&a.id);
+                if let Some(was) = was {
+                    title.push_str(&format!(" (edited by the new version; was “{was}”)"));
+                }
                 MarkInfo {
                     id: Rc::from(a.id.as_str()),
                     label: Rc::from(a.label.as_str()),
                     first: seg.start == first_char_shown(doc, a),
                     title: Rc::from(title.as_str()),
+                    edited: was.is_some(),
                 }
             })
             .collect();

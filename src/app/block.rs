@@ -31,7 +31,8 @@ fn piece(p: &Piece) -> Html {
         let class = classes!(
             "hl",
             format!("d{}", i.min(3)),
-            (i + 1 == depth).then_some("inner")
+            (i + 1 == depth).then_some("inner"),
+            m.edited.then_some("edited")
         );
         node = html! {
             <mark

@@ -5,6 +5,7 @@
 pub mod block;
 mod input;
 pub mod labels;
+pub mod revisions;
 pub mod sidebar;
 
 use std::cell::RefCell;
@@ -19,7 +20,7 @@ use yew::prelude::*;
 use crate::core::session::{Action, ImportMode};
 use crate::core::span::new_id;
 use crate::core::LabelSet;
-use crate::model::{AlertKind, AppModel, SaveState, MAX_FILE_BYTES};
+use crate::model::{AlertKind, AppModel, ExportFormat, SaveState, MAX_FILE_BYTES};
 use crate::store::KeyValue;
 use crate::web::{self, files, selection, storage::LocalStorage};
 use block::ArticleBody;
@@ -55,12 +56,26 @@ pub enum Msg {
     Redo,
     /// Scroll to a highlight and flash it.
     Reveal(String),
-    /// Download the current document as v1 JSON.
-    Export,
-    /// A file for import was read.
-    ImportBytes(Vec<u8>),
-    /// An article file was read (or text pasted).
-    OpenBytes(Vec<u8>),
+    /// Download the current document in a format.
+    Export(ExportFormat),
+    /// A file for import was read (name, bytes): any format, recognised by
+    /// content.
+    ImportBytes(String, Vec<u8>),
+    /// An article file was read, or text pasted (source, bytes).
+    OpenBytes(String, Vec<u8>),
+    /// A new version of the article was read, or pasted (source, bytes):
+    /// show that work is under way, then compare.
+    ReviseBytes(String, Vec<u8>),
+    /// Compare and load the new version (after the progress shows).
+    ReviseNow(String, Vec<u8>),
+    /// Confirm or cancel a revision that would orphan most annotations.
+    ReviseChoice(bool),
+    /// Re-attach an orphan to the article's selection.
+    Reattach(String),
+    /// Delete an orphan.
+    DeleteOrphan(String),
+    /// An edited annotation was reviewed.
+    Reviewed(String),
     /// The user chose merge / replace / cancel for a pending import.
     ImportChoice(Option<ImportMode>),
     /// Switch document.
@@ -131,6 +146,9 @@ pub struct App {
     styles: Option<web::label_style::LabelStyles>,
     paste_open: bool,
     labels_open: bool,
+    /// Work under way, for the progress line ("Comparing the versions…").
+    busy: Option<&'static str>,
+    busy_timer: Option<Timeout>,
     /// Move focus into the label editor when it opens, and back to its
     /// opener when it closes.
     focus_dialog: bool,
@@ -402,6 +420,8 @@ impl Component for App {
             styles: web::label_style::LabelStyles::new(),
             paste_open: false,
             labels_open: false,
+            busy: None,
+            busy_timer: None,
             focus_dialog: false,
             focus_after: None,
             save_timer: None,
@@ -527,9 +547,9 @@ impl Component for App {
                 self.reveal(&id);
                 false
             }
-            Msg::Export => {
-                let (name, json) = self.model.borrow().export();
-                if files::download(&name, &json, "application/json").is_err() {
+            Msg::Export(format) => {
+                let d = self.model.borrow().export_as(format);
+                if files::download_bytes(&d.name, &d.bytes, d.mime).is_err() {
                     self.model.borrow_mut().alert(
                         AlertKind::Error,
                         "The export could not be downloaded by this browser.",
@@ -537,15 +557,62 @@ impl Component for App {
                 }
                 true
             }
-            Msg::ImportBytes(bytes) => {
-                self.model.borrow_mut().import(&bytes, web::now());
+            Msg::ImportBytes(name, bytes) => {
+                self.model
+                    .borrow_mut()
+                    .import_any(&name, &bytes, web::now());
                 true
             }
-            Msg::OpenBytes(bytes) => {
+            Msg::OpenBytes(source, bytes) => {
                 self.paste_open = false;
-                self.model.borrow_mut().open_article(&bytes, web::now());
+                self.model
+                    .borrow_mut()
+                    .open_article_from(&bytes, &source, web::now());
                 true
             }
+            Msg::ReviseBytes(source, bytes) => {
+                self.paste_open = false;
+                self.busy = Some("Comparing the new version with this one…");
+                let link = ctx.link().clone();
+                // Let the progress line paint before the work starts.
+                self.busy_timer = Some(Timeout::new(16, move || {
+                    link.send_message(Msg::ReviseNow(source, bytes))
+                }));
+                true
+            }
+            Msg::ReviseNow(source, bytes) => {
+                self.busy = None;
+                web::measured("surligneur:revise", || {
+                    self.model.borrow_mut().revise(&bytes, &source, web::now())
+                });
+                true
+            }
+            Msg::ReviseChoice(confirm) => {
+                self.model.borrow_mut().resolve_revision(confirm);
+                true
+            }
+            Msg::Reattach(id) => match self.selection() {
+                Some((start, end)) => {
+                    selection::clear();
+                    self.picker = None;
+                    self.focus_after = Some(id.clone());
+                    self.act(Action::Reattach {
+                        id,
+                        start,
+                        end,
+                        now: web::now(),
+                    })
+                }
+                None => {
+                    self.model.borrow_mut().alert(
+                        AlertKind::Notice,
+                        "Select the orphan's text in the article first, then press Re-attach.",
+                    );
+                    true
+                }
+            },
+            Msg::DeleteOrphan(id) => self.act(Action::DeleteOrphan { id }),
+            Msg::Reviewed(id) => self.act(Action::MarkReviewed { id }),
             Msg::ImportChoice(mode) => {
                 self.model.borrow_mut().resolve_import(mode);
                 true
@@ -684,6 +751,7 @@ impl Component for App {
 
         let on_import = file_input_handler(link, Msg::ImportBytes);
         let on_open = file_input_handler(link, Msg::OpenBytes);
+        let on_revise = file_input_handler(link, Msg::ReviseBytes);
         let on_switch = link.batch_callback(|e: Event| {
             e.target()
                 .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
@@ -713,11 +781,46 @@ impl Component for App {
             (!inside).then_some(Msg::HideCaret)
         });
         let paste_ref = self.paste_ref.clone();
+        let paste_ref2 = self.paste_ref.clone();
         let on_paste_open = link.batch_callback(move |_| {
             paste_ref
                 .cast::<web_sys::HtmlTextAreaElement>()
-                .map(|t| Msg::OpenBytes(t.value().into_bytes()))
+                .map(|t| Msg::OpenBytes("pasted".into(), t.value().into_bytes()))
         });
+        let on_paste_revise = link.batch_callback(move |_| {
+            paste_ref2
+                .cast::<web_sys::HtmlTextAreaElement>()
+                .map(|t| Msg::ReviseBytes("pasted".into(), t.value().into_bytes()))
+        });
+        let orphans: Rc<Vec<revisions::OrphanRow>> = Rc::new(
+            session
+                .orphans()
+                .values()
+                .map(|o| revisions::OrphanRow {
+                    id: o.annotation.id.clone(),
+                    label: o.annotation.label.clone(),
+                    label_name: self
+                        .labels
+                        .get(&o.annotation.label)
+                        .map_or_else(|| o.annotation.label.clone(), |l| l.name.clone()),
+                    quote: o.annotation.quote.clone(),
+                    note: o.annotation.note.clone(),
+                })
+                .collect(),
+        );
+        let edited: Rc<Vec<revisions::EditedRow>> = Rc::new(
+            session
+                .edited()
+                .iter()
+                .filter_map(|(id, before)| {
+                    Some(revisions::EditedRow {
+                        id: id.clone(),
+                        before: before.clone(),
+                        now: session.annotations().get(id)?.quote.clone(),
+                    })
+                })
+                .collect(),
+        );
 
         html! {
             <div class="app">
@@ -736,10 +839,21 @@ impl Component for App {
                         <input type="file" data-action="open" accept=".txt,.md,text/plain,text/markdown" onchange={on_open} />
                     </label>
                     <button data-action="paste" onclick={link.callback(|_| Msg::TogglePaste)}>{ "Paste" }<span class="more">{ " text" }</span>{ "…" }</button>
-                    <label class="button">{ "Import…" }
-                        <input type="file" data-action="import" accept=".json,application/json" onchange={on_import} />
+                    <label class="button">{ "New version" }<span class="more">{ " of this article" }</span>{ "…" }
+                        <input type="file" data-action="revise" accept=".txt,.md,text/plain,text/markdown" onchange={on_revise} />
                     </label>
-                    <button data-action="export" onclick={link.callback(|_| Msg::Export)}>{ "Export" }</button>
+                    <label class="button">{ "Import…" }
+                        <input type="file" data-action="import" accept=".json,.jsonld,.jsonl,.csv,.ann,.zip,application/json,text/csv,application/zip" onchange={on_import} />
+                    </label>
+                    <details class="menu export-menu">
+                        <summary data-action="export-menu">{ "Export…" }</summary>
+                        <div class="menu-items" role="group" aria-label="Export as">
+                            { for ExportFormat::ALL.into_iter().map(|f| html! {
+                                <button key={f.id()} data-action="export" data-format={f.id()}
+                                    onclick={link.callback(move |_| Msg::Export(f))}>{ f.name() }</button>
+                            }) }
+                        </div>
+                    </details>
                     <button data-action="labels" aria-haspopup="dialog" onclick={link.callback(|_| Msg::ToggleLabels)}>{ "Labels…" }</button>
                     <button data-action="undo" disabled={!session.can_undo()} title="Undo (Ctrl+Z)" onclick={link.callback(|_| Msg::Undo)}>{ "Undo" }</button>
                     <button data-action="redo" disabled={!session.can_redo()} title="Redo (Ctrl+Shift+Z)" onclick={link.callback(|_| Msg::Redo)}>{ "Redo" }</button>
@@ -779,6 +893,16 @@ impl Component for App {
                         <button data-choice="cancel" onclick={link.callback(|_| Msg::ImportChoice(None))}>{ "Cancel" }</button>
                     </div>
                 }
+                if let Some(p) = model.pending_revision() {
+                    <div class="dialog" role="dialog" aria-label="New version">
+                        <p>{ format!("This text shares little with the article shown: only {} of its {} annotations would keep their words; the other {} would become orphans (kept, with their words, in the Orphans panel). Load it as a new version anyway?", p.kept, p.total, p.total - p.kept) }</p>
+                        <button data-choice="revise-confirm" onclick={link.callback(|_| Msg::ReviseChoice(true))}>{ "Load as new version" }</button>
+                        <button data-choice="revise-cancel" onclick={link.callback(|_| Msg::ReviseChoice(false))}>{ "Cancel" }</button>
+                    </div>
+                }
+                if let Some(what) = self.busy {
+                    <p class="busy" role="status" data-busy="true">{ what }</p>
+                }
                 if self.labels_open {
                     <labels::LabelEditor labels={self.labels.clone()} counts={Rc::new(counts.clone())}
                         on_action={self.callbacks.label_action.clone()} on_close={self.callbacks.labels_close.clone()} />
@@ -788,6 +912,7 @@ impl Component for App {
                         <p>{ "Paste an article; its first line becomes the title." }</p>
                         <textarea ref={self.paste_ref.clone()} data-action="paste-text" aria-label="Article text" rows="10" cols="60" />
                         <button data-action="paste-open" onclick={on_paste_open}>{ "Open" }</button>
+                        <button data-action="paste-revise" onclick={on_paste_revise}>{ "Load as a new version of this article" }</button>
                         <button onclick={link.callback(|_| Msg::TogglePaste)}>{ "Cancel" }</button>
                     </div>
                 }
@@ -807,6 +932,7 @@ impl Component for App {
                     if self.caret.is_some() {
                         <div class="caret" aria-hidden="true" ref={self.caret_ref.clone()}></div>
                     }
+                    <div class="side-column">
                     <Sidebar
                         groups={self.entries.1.clone()}
                         labels={self.labels.clone()}
@@ -816,6 +942,12 @@ impl Component for App {
                         on_note={self.callbacks.note.clone()}
                         on_expand={self.callbacks.expand.clone()}
                     />
+                    <revisions::Revisions orphans={orphans} edited={edited}
+                        on_reattach={link.callback(Msg::Reattach)}
+                        on_delete={link.callback(Msg::DeleteOrphan)}
+                        on_review={link.callback(Msg::Reviewed)}
+                        on_focus={self.callbacks.focus.clone()} />
+                    </div>
                     // Inside <main> so that it belongs to a landmark; it is
                     // position: fixed, so where it sits in the tree does not
                     // move it.
@@ -882,7 +1014,10 @@ fn highlights_of(root: &Element, selector: &str, id: &str) -> Vec<HtmlElement> {
 
 /// A `change` handler for a file input: refuses oversized files before
 /// reading, reads the bytes asynchronously, then sends `make(bytes)`.
-fn file_input_handler(link: &yew::html::Scope<App>, make: fn(Vec<u8>) -> Msg) -> Callback<Event> {
+fn file_input_handler(
+    link: &yew::html::Scope<App>,
+    make: fn(String, Vec<u8>) -> Msg,
+) -> Callback<Event> {
     let link = link.clone();
     Callback::from(move |e: Event| {
         let Some(input) = e
@@ -910,7 +1045,7 @@ fn file_input_handler(link: &yew::html::Scope<App>, make: fn(Vec<u8>) -> Msg) ->
         let link = link.clone();
         wasm_bindgen_futures::spawn_local(async move {
             match files::read_bytes(&file).await {
-                Ok(bytes) => link.send_message(make(bytes)),
+                Ok(bytes) => link.send_message(make(file.name(), bytes)),
                 Err(err) => link.send_message(Msg::Notice(
                     AlertKind::Error,
                     format!("The file could not be read: {err}"),

@@ -5,26 +5,37 @@
 //!
 //! 1. **Diff.** Both texts are cut into word and punctuation tokens
 //!    (whitespace, NBSP, line wrapping, CR/LF, typographic quotes and
-//!    apostrophes, ellipsis and dashes normalised away; see [`text`]), and
-//!    the token sequences are diffed (imara-diff, Myers), then removed and
-//!    added regions that share runs of tokens are diffed again to follow
-//!    moved paragraphs ([`mapping`]). The annotation's ends are carried
-//!    through this mapping; an end inside a changed run goes to the edge of
-//!    the run's replacement, so it stays on a word boundary.
-//! 2. **Confirm.** The candidate is kept only if its evidence agrees:
-//!    * same words (normalised quote equal) and at least one side of the
-//!      32-character context still matching → [`Outcome::Exact`] if the
-//!      characters are identical, else [`Outcome::Edited`] (only spacing or
-//!      typography changed);
-//!    * words changed slightly (see [`close_enough`]) and the context
-//!      matching on **both** sides → [`Outcome::Edited`].
+//!    apostrophes, ellipsis and dashes normalised away; see `text.rs`).
+//!    Paragraphs are diffed first (by their tokens; imara-diff, Myers), a
+//!    removed paragraph equal to an added one is a move, tokens are diffed
+//!    inside the changed runs of paragraphs, and what is still unmapped is
+//!    paired by shared 3-token shingles and diffed again (`mapping.rs`).
+//!    The annotation's ends are carried through this mapping; an end inside
+//!    a changed run goes to the edge of the run's replacement (or position
+//!    by position when the run was replaced by as many tokens), so it stays
+//!    on a word boundary.
+//! 2. **Confirm.** The candidate is kept only if its evidence agrees
+//!    (a context side agrees when at most a quarter of its normalised
+//!    32 characters, cut at a paragraph break, changed):
+//!    * same words (normalised quote equal) and either one context side
+//!      that says something (8 characters or more, or the text's edge)
+//!      agreeing, or the diff framing the span (neighbours within three
+//!      tokens on both sides mapped next to it) → [`Outcome::Exact`] if the
+//!      characters are identical, else [`Outcome::Edited`] (only spacing
+//!      or typography changed);
+//!    * words changed slightly ([`close_enough`]) and both context sides
+//!      agreeing or the diff framing it → [`Outcome::Edited`].
 //! 3. **Search**, only for what the diff could not confirm, and for
 //!    imports ([`place`]): every occurrence of the quote's words, and every
 //!    place framed by the context's words, is scored on quote (50), prefix
-//!    (20), suffix (20) and position (2); the best must pass the same
-//!    agreement tests, and must beat every other passing candidate by more
-//!    than position alone could give, else the annotation is an orphan
-//!    ([`OrphanReason::Ambiguous`]).
+//!    (20), suffix (20) and position (2). Both sides must agree (when
+//!    re-anchoring, in text the revision added, the same words and one
+//!    telling side will do; text the diff traced to other old text is
+//!    never a candidate), and the best must beat every other passing
+//!    candidate by more than position alone could give, else the
+//!    annotation is an orphan ([`OrphanReason::Ambiguous`]). A diff
+//!    candidate with the same words and only a paragraph edge agreeing is
+//!    kept when the search finds nothing.
 //!
 //! When in doubt the annotation is an orphan: the same words elsewhere, in
 //! another context, never attract it.
@@ -40,7 +51,7 @@
 mod mapping;
 mod text;
 
-use std::collections::HashMap;
+use text::FxMap as HashMap;
 
 use text::{levenshtein, lookup_tokens, normalise, Interner, Prepared};
 
@@ -222,15 +233,30 @@ pub fn reanchor(old: &str, new: &str, items: &[Evidence]) -> Vec<Outcome> {
             if matches_old {
                 let (a, b) = o.tokens_in(ev.start, ev.end);
                 own = Some((a, b));
+                let mut weak = None;
                 if a < b {
-                    if let Some((s, e)) = carry(&o, &n, &map, a, b, ev.start, ev.end) {
-                        let run = anchored(&map, a, b, n.toks.len());
-                        if let Some(out) = engine.confirm(&need, s, e, run) {
-                            return out;
+                    if let Some((s, e, sa, eb)) = carry(&o, &n, &map, a, b, ev.start, ev.end) {
+                        let run = framed(&map, a, b, sa, eb, n.toks.len());
+                        match engine.confirm(&need, s, e, run) {
+                            Confirmed::Yes(out) => return out,
+                            Confirmed::Weakly => weak = Some((s, e)),
+                            Confirmed::No => {}
                         }
                     }
                 }
                 expected = expected_position(&o, &n, &map, a);
+                let found = engine.search(&need, expected, None, own);
+                return match (found, weak) {
+                    // Nothing better anywhere: the diff's place, which its
+                    // words and a paragraph edge support.
+                    (
+                        Outcome::Orphan {
+                            reason: OrphanReason::Gone,
+                        },
+                        Some((s, e)),
+                    ) => engine.outcome(&need, s, e),
+                    (found, _) => found,
+                };
             }
             engine.search(&need, expected, None, own)
         })
@@ -276,7 +302,8 @@ pub fn place(text: &str, items: &[Evidence], hint_is_reliable: bool) -> Vec<Outc
         .collect()
 }
 
-/// Carry `[start, end)` (tokens `a..b` of `o`) through the token map.
+/// Carry `[start, end)` (tokens `a..b` of `o`) through the token map:
+/// the new `[start, end)` and its first and last new tokens.
 fn carry(
     o: &Prepared,
     n: &Prepared,
@@ -285,7 +312,7 @@ fn carry(
     b: usize,
     start: usize,
     end: usize,
-) -> Option<(usize, usize)> {
+) -> Option<(usize, usize, usize, usize)> {
     let mapped = |i: usize| {
         map.get(i)
             .copied()
@@ -311,7 +338,7 @@ fn carry(
             (j, s)
         }
         None => {
-            let j = if a == 0 { 0 } else { mapped(a - 1)? + 1 };
+            let j = in_changed_run(map, a, n.toks.len(), true)?;
             (j, n.toks.get(j)?.start)
         }
     };
@@ -331,12 +358,7 @@ fn carry(
             (j, e)
         }
         None => {
-            let j = if b >= o.toks.len() {
-                n.toks.len()
-            } else {
-                mapped(b)?
-            };
-            let j = j.checked_sub(1)?;
+            let j = in_changed_run(map, b - 1, n.toks.len(), false)?;
             (j, n.toks.get(j)?.end)
         }
     };
@@ -344,35 +366,70 @@ fn carry(
     if sa > eb || eb - sa > 2 * (b - a) + 4 || s >= e {
         return None;
     }
-    Some((s, e))
+    Some((s, e, sa, eb))
 }
 
-/// The diff anchors old tokens `a..b` in place: they map to consecutive
-/// new tokens, and on each side a token at most three away maps to the
-/// same side at most two tokens further (or the text ends there in both).
-fn anchored(map: &[u32], a: usize, b: usize, new_len: usize) -> bool {
+/// How far the diff's neighbours of a changed run are looked for.
+const RUN_REACH: usize = 16;
+
+/// New token for old token `t`, which the diff did not map: `t` lies in a
+/// changed run between the nearest mapped tokens around it. A run replaced
+/// by as many tokens maps position by position (a respelt name next to
+/// another); otherwise only the run's first token (for a start) or last
+/// token (for an end) maps, to the first or last token of its replacement.
+fn in_changed_run(map: &[u32], t: usize, new_len: usize, start: bool) -> Option<usize> {
+    let get = |i: usize| map.get(i).copied().filter(|&j| j != mapping::NONE);
+    // Nearest mapped before (-1: the text start) and after (len: the end).
+    let lo = t.saturating_sub(RUN_REACH);
+    let before = match (lo..t).rev().find_map(|i| get(i).map(|j| (i, j))) {
+        Some((i, j)) => (i as isize, j as isize),
+        None if lo == 0 => (-1, -1),
+        None => return None,
+    };
+    let hi = (t + 1 + RUN_REACH).min(map.len());
+    let after = match (t + 1..hi).find_map(|i| get(i).map(|j| (i, j))) {
+        Some((i, j)) => (i as isize, j as isize),
+        None if hi == map.len() => (map.len() as isize, new_len as isize),
+        None => return None,
+    };
+    let (old_run, new_run) = (after.0 - before.0 - 1, after.1 - before.1 - 1);
+    if new_run < 0 {
+        return None; // crossed by a move
+    }
+    let t = t as isize;
+    let j = if old_run == new_run {
+        before.1 + (t - before.0)
+    } else if start && t == before.0 + 1 {
+        before.1 + 1
+    } else if !start && t == after.0 - 1 {
+        after.1 - 1
+    } else {
+        return None;
+    };
+    usize::try_from(j).ok().filter(|&j| j < new_len)
+}
+
+/// The diff frames the carried span (old tokens `a..b`, new tokens
+/// `sa..=eb`) in place: on each side, a token at most three away maps to
+/// the same side of the new span, at most two tokens further away than it
+/// was (or the text ends there in both).
+fn framed(map: &[u32], a: usize, b: usize, sa: usize, eb: usize, new_len: usize) -> bool {
     let get = |i: usize| {
         map.get(i)
             .copied()
             .filter(|&j| j != mapping::NONE)
             .map(|j| j as usize)
     };
-    let (Some(ja), Some(jb)) = (get(a), b.checked_sub(1).and_then(get)) else {
-        return false;
-    };
-    if jb < ja || jb - ja != b - 1 - a || (a..b).any(|i| get(i) != Some(ja + (i - a))) {
-        return false;
-    }
     let left = if a == 0 {
-        ja == 0
+        sa == 0
     } else {
-        (a.saturating_sub(3)..a).any(|i| get(i).is_some_and(|j| j < ja && ja - j <= a - i + 2))
+        (a.saturating_sub(3)..a).any(|i| get(i).is_some_and(|j| j < sa && sa - j <= a - i + 2))
     };
     let right = if b >= map.len() {
-        jb + 1 == new_len
+        eb + 1 == new_len
     } else {
         (b..(b + 3).min(map.len()))
-            .any(|i| get(i).is_some_and(|j| j > jb && j - jb <= i - (b - 1) + 2))
+            .any(|i| get(i).is_some_and(|j| j > eb && j - eb <= i + 1 - b + 2))
     };
     left && right
 }
@@ -512,6 +569,24 @@ struct Engine<'t, 'i> {
     old_of: Vec<u32>,
 }
 
+/// Normalised characters a context side needs to confirm a quote alone.
+const MIN_SIDE: usize = 8;
+
+/// Does this context side tell anything on its own? An empty side (the
+/// quote opens or closes its paragraph) only says "at a paragraph edge".
+fn says(c: &Ctx) -> bool {
+    c.n.len() >= MIN_SIDE || (c.edge && !c.n.is_empty())
+}
+
+/// What the evidence says of the diff's candidate.
+enum Confirmed {
+    Yes(Outcome),
+    /// Same words, and only a paragraph edge agrees: kept if the search
+    /// finds nothing better.
+    Weakly,
+    No,
+}
+
 /// Most candidates examined for one annotation.
 const MAX_CANDIDATES: usize = 4_000;
 
@@ -589,12 +664,26 @@ impl<'t, 'i> Engine<'t, 'i> {
     }
 
     /// The outcome for the candidate the diff gave, if its evidence
-    /// confirms it. `run`: the diff anchors it in place ([`anchored`]).
-    fn confirm(&self, need: &Need, s: usize, e: usize, run: bool) -> Option<Outcome> {
+    /// confirms it. `run`: the diff frames it in place ([`framed`]).
+    fn confirm(&self, need: &Need, s: usize, e: usize, run: bool) -> Confirmed {
+        if run && self.n.slice(s, e) == need.quote.as_slice() {
+            // The common case, without normalising anything.
+            return Confirmed::Yes(Outcome::Exact { start: s, end: e });
+        }
         let v = self.judge(need, s, e);
-        let ok = (v.same_words && (v.prefix_ok || v.suffix_ok || run))
-            || (v.close && v.prefix_ok && v.suffix_ok);
-        ok.then(|| self.outcome(need, s, e))
+        // One side alone must say something: an empty side (the quote
+        // opens or closes its paragraph) only says "at a paragraph edge".
+        let prefix_says = v.prefix_ok && says(&need.prefix);
+        let suffix_says = v.suffix_ok && says(&need.suffix);
+        let ok = (v.same_words && (prefix_says || suffix_says || run))
+            || (v.close && ((v.prefix_ok && v.suffix_ok) || run));
+        if ok {
+            Confirmed::Yes(self.outcome(need, s, e))
+        } else if v.same_words && (v.prefix_ok || v.suffix_ok) {
+            Confirmed::Weakly
+        } else {
+            Confirmed::No
+        }
     }
 
     fn outcome(&self, need: &Need, s: usize, e: usize) -> Outcome {
@@ -613,7 +702,7 @@ impl<'t, 'i> Engine<'t, 'i> {
     fn positions(&mut self) -> &HashMap<u32, Vec<u32>> {
         let n = self.n;
         self.positions.get_or_insert_with(|| {
-            let mut m: HashMap<u32, Vec<u32>> = HashMap::new();
+            let mut m: HashMap<u32, Vec<u32>> = HashMap::default();
             for (i, &id) in n.ids.iter().enumerate() {
                 m.entry(id).or_default().push(i as u32);
             }
@@ -651,8 +740,13 @@ impl<'t, 'i> Engine<'t, 'i> {
                 continue;
             }
             let v = self.judge(need, s, e);
-            // Away from where the diff put it, both sides must agree.
-            let pass = v.close && v.prefix_ok && v.suffix_ok;
+            // Away from where the diff put it, both sides must agree; in
+            // text the revision added, the same words and one telling side
+            // will do (that text belongs to no other old text).
+            let one_side = own.is_some()
+                && v.same_words
+                && ((v.prefix_ok && says(&need.prefix)) || (v.suffix_ok && says(&need.suffix)));
+            let pass = (v.close && v.prefix_ok && v.suffix_ok) || one_side;
             if !pass {
                 continue;
             }

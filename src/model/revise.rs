@@ -7,6 +7,23 @@ use crate::core::Timestamp;
 
 use super::{AlertKind, AppModel, MAX_FILE_BYTES};
 
+/// The share of `old`'s distinct words (lower-cased) that `new` still
+/// has: near 1 for a corrected article, near 0 for another one.
+fn word_share(old: &str, new: &str) -> f64 {
+    use std::collections::HashSet;
+    let words = |t: &str| -> HashSet<String> {
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let (o, n) = (words(old), words(new));
+    if o.is_empty() {
+        return 1.0;
+    }
+    o.intersection(&n).count() as f64 / o.len() as f64
+}
+
 /// A revision that would orphan most annotations, waiting for the user.
 #[derive(Debug)]
 pub struct PendingRevision {
@@ -23,7 +40,8 @@ impl AppModel {
     /// a new version of the current article. A bad file (too large, not
     /// text, empty) changes nothing and says why. Each annotation follows
     /// its words or becomes an orphan; a notice sums it up. A text that
-    /// would orphan more than half of the annotations waits for
+    /// shares less than half of the article's words, or that would orphan
+    /// more than half of three or more annotations, waits for
     /// [`AppModel::resolve_revision`].
     pub fn revise(&mut self, bytes: &[u8], source: &str, now: Timestamp) {
         let refuse = |m: &mut AppModel, why: &str| {
@@ -57,7 +75,9 @@ impl AppModel {
         let plan = self.session().plan_revision(text, new_id(), source, now);
         let total = plan.evidence.len();
         let kept = total - plan.summary.orphaned;
-        if total > 0 && plan.summary.orphaned * 2 > total {
+        let unrelated = word_share(self.doc().text(), plan.doc.text()) < 0.5;
+        let most_orphaned = total >= 3 && plan.summary.orphaned * 2 > total;
+        if unrelated || most_orphaned {
             self.pending_revision = Some(PendingRevision { plan, kept, total });
             self.rev += 1;
             return;

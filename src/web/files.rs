@@ -28,11 +28,31 @@ pub fn last_download() -> Option<(String, String)> {
     LAST.with(|l| l.borrow().clone())
 }
 
+thread_local! {
+    static LAST_BYTES: std::cell::RefCell<Option<(String, Vec<u8>)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The last download offered, as bytes (a zip is not text).
+pub fn last_download_bytes() -> Option<(String, Vec<u8>)> {
+    LAST_BYTES.with(|l| l.borrow().clone())
+}
+
 /// Offer `contents` as a download named `filename`.
 pub fn download(filename: &str, contents: &str, mime: &str) -> Result<(), JsValue> {
-    LAST.with(|l| *l.borrow_mut() = Some((filename.to_owned(), contents.to_owned())));
+    download_bytes(filename, contents.as_bytes(), mime)
+}
+
+/// Offer `bytes` as a download named `filename`.
+pub fn download_bytes(filename: &str, bytes: &[u8], mime: &str) -> Result<(), JsValue> {
+    LAST.with(|l| {
+        *l.borrow_mut() = Some((
+            filename.to_owned(),
+            String::from_utf8_lossy(bytes).into_owned(),
+        ))
+    });
+    LAST_BYTES.with(|l| *l.borrow_mut() = Some((filename.to_owned(), bytes.to_vec())));
     let document = super::document().ok_or("no document")?;
-    let parts = js_sys::Array::of1(&JsValue::from_str(contents));
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts)?;

@@ -8,7 +8,7 @@
 //! removed region and diffs those two regions alone, so the moved tokens
 //! are mapped too.
 
-use std::collections::HashMap;
+use super::text::FxMap as HashMap;
 
 use imara_diff::{Algorithm, Diff, Token};
 
@@ -39,7 +39,7 @@ pub(crate) fn map_tokens(
     let op = ranges(old_paras, old.len());
     let np = ranges(new_paras, new.len());
     // Paragraph ids: equal token sequences, equal id.
-    let mut keys: HashMap<&[u32], u32> = HashMap::new();
+    let mut keys: HashMap<&[u32], u32> = HashMap::default();
     let okeys: Vec<u32> = op
         .iter()
         .map(|r| intern(&mut keys, old.get(r.clone()).unwrap_or(&[])))
@@ -53,7 +53,7 @@ pub(crate) fn map_tokens(
     let mut pclaimed = vec![false; np.len()];
     let phunks = diff_into(&okeys, &nkeys, 0, 0, n_keys, &mut pmap, &mut pclaimed);
     // Exact paragraph moves: a removed paragraph equal to an added one.
-    let mut added: HashMap<u32, Vec<usize>> = HashMap::new();
+    let mut added: HashMap<u32, Vec<usize>> = HashMap::default();
     for (_, after) in &phunks {
         for q in after.clone() {
             if let Some(&k) = nkeys.get(q) {
@@ -327,7 +327,7 @@ fn detect_moves(
     claimed: &mut [bool],
 ) {
     // Shingle → the one added region holding it (usize::MAX: several).
-    let mut index: HashMap<[u32; SHINGLE], usize> = HashMap::new();
+    let mut index: HashMap<[u32; SHINGLE], usize> = HashMap::default();
     for (hi, after) in added.iter().enumerate() {
         if let Some(slice) = new.get(after.clone()) {
             for w in slice.windows(SHINGLE) {
@@ -350,7 +350,7 @@ fn detect_moves(
         let Some(slice) = old.get(before.clone()) else {
             continue;
         };
-        let mut votes: HashMap<usize, usize> = HashMap::new();
+        let mut votes: HashMap<usize, usize> = HashMap::default();
         for w in slice.windows(SHINGLE) {
             if let Some(&hj) = index.get(&[w[0], w[1], w[2]]) {
                 if hj != usize::MAX {
