@@ -855,9 +855,11 @@ impl Component for App {
                         </div>
                     </details>
                     <button data-action="labels" aria-haspopup="dialog" onclick={link.callback(|_| Msg::ToggleLabels)}>{ "Labels…" }</button>
-                    <button data-action="undo" disabled={!session.can_undo()} title="Undo (Ctrl+Z)" onclick={link.callback(|_| Msg::Undo)}>{ "Undo" }</button>
-                    <button data-action="redo" disabled={!session.can_redo()} title="Redo (Ctrl+Shift+Z)" onclick={link.callback(|_| Msg::Redo)}>{ "Redo" }</button>
-                    <ul class="legend" aria-label="Legend">
+                    <button data-action="undo" disabled={!session.can_undo()} title="Undo (Ctrl+Z)" onclick={link.callback(|_| Msg::Undo)}>{ "↶" }<span class="more">{ " Undo" }</span></button>
+                    <button data-action="redo" disabled={!session.can_redo()} title="Redo (Ctrl+Shift+Z)" onclick={link.callback(|_| Msg::Redo)}>{ "↷" }<span class="more">{ " Redo" }</span></button>
+                    // A tab stop: on a phone it scrolls sideways, and keyboard
+                    // users must be able to scroll it too.
+                    <ul class="legend" aria-label="Legend" tabindex="0">
                         { for self.labels.iter().map(|l| html! {
                             <li key={l.id.clone()} data-label={l.id.clone()}>
                                 <span class="swatch" data-label={l.id.clone()}></span>
