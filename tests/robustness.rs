@@ -299,7 +299,7 @@ async fn every_bad_import_leaves_the_document_untouched_and_says_why() {
         ("binary", vec![0x89, b'P', b'N', b'G', 0xff, 0x00, 0xfe], "not text"),
         ("deep", deep.into_bytes(), "too deeply"),
         ("wrong format", edited(|v| v["format"] = json!("autre")), "not \"surligneur\""),
-        ("newer", edited(|v| v["version"] = json!(2)), "newer Surligneur"),
+        ("newer", edited(|v| v["version"] = json!(3)), "newer Surligneur"),
         ("missing field", edited(|v| { v["annotations"][0].as_object_mut().unwrap().remove("quote"); }), "\"quote\" is missing"),
         ("negative", edited(|v| v["annotations"][0]["start"] = json!(-1)), "negative"),
         ("fractional", edited(|v| v["annotations"][0]["end"] = json!(13.5)), "whole number"),
@@ -591,7 +591,11 @@ async fn a_value_stored_by_the_older_version_is_migrated_and_the_old_copy_kept()
     );
     let now = storage().get_item(&seed_key()).unwrap().unwrap();
     let parsed = surligneur::format::stored::parse(&now).unwrap();
-    assert_eq!(parsed.version, 2, "rewritten in the current form: {now}");
+    assert_eq!(
+        parsed.version,
+        surligneur::format::stored::VERSION,
+        "rewritten in the current form: {now}"
+    );
     assert_eq!(parsed.file.annotations.len(), 1);
     click(
         &app.query("[data-action=download-backup]")

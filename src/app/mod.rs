@@ -839,9 +839,6 @@ impl Component for App {
                         <input type="file" data-action="open" accept=".txt,.md,text/plain,text/markdown" onchange={on_open} />
                     </label>
                     <button data-action="paste" onclick={link.callback(|_| Msg::TogglePaste)}>{ "Paste" }<span class="more">{ " text" }</span>{ "…" }</button>
-                    <label class="button">{ "New version" }<span class="more">{ " of this article" }</span>{ "…" }
-                        <input type="file" data-action="revise" accept=".txt,.md,text/plain,text/markdown" onchange={on_revise} />
-                    </label>
                     <label class="button">{ "Import…" }
                         <input type="file" data-action="import" accept=".json,.jsonld,.jsonl,.csv,.ann,.zip,application/json,text/csv,application/zip" onchange={on_import} />
                     </label>
@@ -944,7 +941,8 @@ impl Component for App {
                         on_note={self.callbacks.note.clone()}
                         on_expand={self.callbacks.expand.clone()}
                     />
-                    <revisions::Revisions orphans={orphans} edited={edited}
+                    <revisions::Revisions orphans={orphans} edited={edited} on_revise={on_revise}
+                        versions={Rc::new(session.meta().revisions.iter().map(|r| (r.source.clone(), r.loaded)).collect::<Vec<_>>())}
                         on_reattach={link.callback(Msg::Reattach)}
                         on_delete={link.callback(Msg::DeleteOrphan)}
                         on_review={link.callback(Msg::Reviewed)}

@@ -47,6 +47,10 @@ pub struct RevisionsProps {
     pub on_review: Callback<String>,
     /// Show an annotation in the article.
     pub on_focus: Callback<String>,
+    /// The revise file input's `change`.
+    pub on_revise: Callback<Event>,
+    /// Each version of the text, oldest first: (source, loaded).
+    pub versions: Rc<Vec<(String, crate::core::Timestamp)>>,
 }
 
 /// The orphans and edited-annotations panels.
@@ -55,8 +59,23 @@ pub fn revisions(p: &RevisionsProps) -> Html {
     // Keep the article's selection when a button is pressed: re-attaching
     // reads it.
     let keep = Callback::from(|e: MouseEvent| e.prevent_default());
+    let n = p.versions.len();
     html! {
         <>
+            <section class="panel versions" data-panel="versions" aria-labelledby="versions-h">
+                <h2 id="versions-h">{ if n == 1 { "Version".to_owned() } else { format!("Versions ({n})") } }</h2>
+                if n > 1 {
+                    <ol class="versions-list">
+                        { for p.versions.iter().map(|(source, loaded)| html! {
+                            <li>{ if source.is_empty() { "first version".to_owned() } else { source.clone() } }
+                                { " — " }{ loaded.to_rfc3339().get(..16).unwrap_or("").replace('T', " ") }</li>
+                        }) }
+                    </ol>
+                }
+                <label class="button">{ "Load a new version of this article…" }
+                    <input type="file" data-action="revise" accept=".txt,.md,text/plain,text/markdown" onchange={p.on_revise.clone()} />
+                </label>
+            </section>
             <section class="panel orphans" data-panel="orphans" aria-labelledby="orphans-h">
                 <h2 id="orphans-h">{ format!("Orphans ({})", p.orphans.len()) }</h2>
                 if p.orphans.is_empty() {
