@@ -852,13 +852,15 @@ impl Component for App {
                         </div>
                     </details>
                     <button data-action="labels" aria-haspopup="dialog" onclick={link.callback(|_| Msg::ToggleLabels)}>{ "Labels…" }</button>
-                    <button data-action="undo" disabled={!session.can_undo()} title="Undo (Ctrl+Z)" onclick={link.callback(|_| Msg::Undo)}>{ "Undo" }</button>
-                    <button data-action="redo" disabled={!session.can_redo()} title="Redo (Ctrl+Shift+Z)" onclick={link.callback(|_| Msg::Redo)}>{ "Redo" }</button>
-                    <ul class="legend" aria-label="Legend">
+                    <button data-action="undo" disabled={!session.can_undo()} title="Undo (Ctrl+Z)" onclick={link.callback(|_| Msg::Undo)}>{ "↶" }<span class="more">{ " Undo" }</span></button>
+                    <button data-action="redo" disabled={!session.can_redo()} title="Redo (Ctrl+Shift+Z)" onclick={link.callback(|_| Msg::Redo)}>{ "↷" }<span class="more">{ " Redo" }</span></button>
+                    // A tab stop: on a phone it scrolls sideways, and keyboard
+                    // users must be able to scroll it too.
+                    <ul class="legend" aria-label="Legend" tabindex="0">
                         { for self.labels.iter().map(|l| html! {
                             <li key={l.id.clone()} data-label={l.id.clone()}>
                                 <span class="swatch" data-label={l.id.clone()}></span>
-                                if !l.key.is_empty() { <kbd>{ l.key.clone() }</kbd>{ " " } }
+                                <kbd>{ l.key.clone() }</kbd>{ " " }
                                 <span class="name">{ l.name.clone() }</span>
                                 { format!(" ({})", counts.get(&l.id).copied().unwrap_or(0)) }
                             </li>
@@ -921,7 +923,7 @@ impl Component for App {
                 </div>
 
                 <main class="layout">
-                    <p id="article-help" class="vh">{ keyboard_help(&self.labels) }</p>
+                    <p id="article-help" class="vh">{ KEYBOARD_HELP }</p>
                     <article id="article" ref={self.article.clone()} key={doc.id().to_owned()} lang={model.doc_lang()}
                         tabindex="0" aria-describedby="article-help" onfocusout={on_article_blur}>
                         <ArticleBody views={model.views().clone()} />
@@ -957,8 +959,7 @@ impl Component for App {
                                 html! {
                                     <button key={l.id.clone()} data-label={l.id.clone()} {onmousedown}
                                         onclick={link.callback(move |_| Msg::Tag(id.clone()))}>
-                                        if !l.key.is_empty() { <kbd>{ l.key.clone() }</kbd>{ " " } }
-                                        { l.name.clone() }
+                                        <kbd>{ l.key.clone() }</kbd>{ " " }{ l.name.clone() }
                                     </button>
                                 }
                             }) }
@@ -994,18 +995,9 @@ impl App {
     }
 }
 
-/// What a screen reader hears about the article: how to tag with keys.
-fn keyboard_help(labels: &LabelSet) -> String {
-    let keys: Vec<String> = labels
-        .iter()
-        .filter(|l| !l.key.is_empty())
-        .map(|l| format!("{} {}", l.key, l.name))
-        .collect();
-    format!(
-        "Ctrl+arrow keys move by word, Shift+Ctrl+arrow keys select; then press a label's key ({}), or Tab to the label picker. Escape cancels.",
-        keys.join(", ")
-    )
-}
+/// What a screen reader hears about the article: how to tag with keys
+/// (each label's key is in the legend and the picker).
+const KEYBOARD_HELP: &str = "Ctrl+arrow keys move by word, Shift+Ctrl+arrow keys select; then press a label's key, or Tab to the label picker. Escape cancels.";
 
 /// The elements under `root` matching `selector` whose
 /// `data-annotation-id` is `id`, in document order. Compared as strings, so

@@ -61,24 +61,25 @@ pub fn css_for(labels: &LabelSet) -> String {
         let sel = format!("[data-label=\"{}\"]", web_sys::css::escape(&l.id));
         let c = safe_colour(&l.color);
         let line = line_of(labels, l);
-        match look_of(l) {
-            Look::Fill => {
-                css.push_str(&format!(
-                    "mark.hl{sel}{{background-color:color-mix(in srgb,{c} 32%,transparent);\
-                     border-bottom:2px {line} {c}}}\
-                     .swatch{sel}{{background:color-mix(in srgb,{c} 45%,transparent);\
-                     border-bottom:2px {line} {c}}}"
-                ));
-            }
-            Look::Underline => {
-                css.push_str(&format!(
-                    "mark.hl{sel}{{background:none;border-bottom:3px {line} {c}}}\
-                     .swatch{sel}{{background:none;border-radius:0;border-bottom:3px {line} {c}}}"
-                ));
-            }
-        }
+        // One rule set per label: highlight, swatch, picker button.
+        let (mark, swatch) = match look_of(l) {
+            Look::Fill => (
+                "background-color:color-mix(in srgb,C 32%,transparent);border-bottom:2px L C",
+                "background:color-mix(in srgb,C 45%,transparent);border-bottom:2px L C",
+            ),
+            Look::Underline => (
+                "background:none;border-bottom:3px L C",
+                "background:none;border-radius:0;border-bottom:3px L C",
+            ),
+        };
+        // Placeholders L (line) and C (colour) are filled before the
+        // selector goes in, so an id's own letters are never replaced.
+        let fill = |decl: &str| decl.replace('L', line).replace('C', c);
         css.push_str(&format!(
-            ".picker button{sel}{{border-color:{c};border-bottom:3px {line} {c}}}"
+            "mark.hl{sel}{{{}}}.swatch{sel}{{{}}}.picker button{sel}{{{}}}",
+            fill(mark),
+            fill(swatch),
+            fill("border-color:C;border-bottom:3px L C")
         ));
     }
     // The label editor's colour chips: the palette, and any label's own
