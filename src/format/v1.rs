@@ -152,6 +152,28 @@ impl std::fmt::Display for FilledIn {
 /// nothing needed filling. Anything else wrong is left for the checks.
 fn fill_in(value: &Value) -> Option<(Value, Vec<FilledIn>)> {
     let obj = value.as_object()?;
+    // The common case, a file Surligneur wrote, costs two look-ups and no
+    // copy of the (possibly large) value.
+    let has_id = obj
+        .get("document")
+        .and_then(Value::as_object)
+        .is_none_or(|d| d.contains_key("id"));
+    let labels_cover = match (obj.get("labels"), obj.get("annotations")) {
+        (Some(Value::Array(labels)), Some(Value::Array(anns))) => {
+            let ids: std::collections::HashSet<&str> = labels
+                .iter()
+                .filter_map(|l| l.get("id").and_then(Value::as_str))
+                .collect();
+            anns.iter()
+                .filter_map(|a| a.get("label").and_then(Value::as_str))
+                .all(|l| ids.contains(l))
+        }
+        (Some(_), _) => true,
+        (None, _) => false,
+    };
+    if has_id && labels_cover {
+        return None;
+    }
     let mut filled = Vec::new();
     let mut out = value.clone();
     let doc = obj.get("document").and_then(Value::as_object);
