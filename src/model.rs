@@ -21,7 +21,7 @@ use crate::store::{self, DocSummary, KeyValue, KvError, Loaded};
 mod interop;
 mod revise;
 pub use interop::{Download, ExportFormat};
-pub use revise::PendingRevision;
+pub use revise::{PendingOpen, PendingRevision};
 
 /// The article shown on first start (the seed article, shipped under www/).
 pub const DEFAULT_ARTICLE: &str = include_str!("../www/default-article.txt");
@@ -129,6 +129,7 @@ pub struct AppModel {
     save: SaveState,
     pending_import: Option<PendingImport>,
     pending_revision: Option<PendingRevision>,
+    pending_open: Option<PendingOpen>,
     rev: u64,
     /// The stored value of the current document as last read or written
     /// here; a different stored value means another tab saved.
@@ -155,6 +156,7 @@ impl AppModel {
             save: SaveState::Saved,
             pending_import: None,
             pending_revision: None,
+            pending_open: None,
             rev: 0,
             synced: None,
         };
@@ -677,19 +679,39 @@ impl AppModel {
         let doc = Document::from_plain_text(text);
         let known = store::find_by_text(&*self.kv, doc.id()).ok().flatten();
         let reopened = known.is_some_and(|id| self.open_stored(&id, now));
-        if !reopened {
-            let is_default = doc.id() == self.default.id();
-            let mut session = Session::new(doc, LabelSet::default());
-            if !is_default {
-                let meta = DocMeta::first(new_id(), session.doc(), now, source);
-                session = session
-                    .with_records(meta, Vec::new(), Default::default())
-                    .unwrap_or_else(|_| Session::new(self.default.clone(), LabelSet::default()));
-            }
-            self.install(session);
-            // Saved by the shell's debounce, not inside the open itself.
-            self.mark_dirty();
+        if reopened {
+            let title = self.doc().title().to_owned();
+            self.alert(AlertKind::Notice, format!("Opened “{title}”."));
+            self.refresh_docs();
+            return;
         }
+        if let Some((candidate, title)) = self.looks_like(&doc) {
+            self.pending_open = Some(PendingOpen {
+                text: doc.text().to_owned(),
+                source: source.to_owned(),
+                candidate,
+                title,
+            });
+            self.rev += 1;
+            return;
+        }
+        self.open_new(doc.text(), source, now);
+    }
+
+    /// Open `text` as a document of its own (a new stable id).
+    fn open_new(&mut self, text: &str, source: &str, now: Timestamp) {
+        let doc = Document::from_plain_text(text);
+        let is_default = doc.id() == self.default.id();
+        let mut session = Session::new(doc, LabelSet::default());
+        if !is_default {
+            let meta = DocMeta::first(new_id(), session.doc(), now, source);
+            session = session
+                .with_records(meta, Vec::new(), Default::default())
+                .unwrap_or_else(|_| Session::new(self.default.clone(), LabelSet::default()));
+        }
+        self.install(session);
+        // Saved by the shell's debounce, not inside the open itself.
+        self.mark_dirty();
         let title = self.doc().title().to_owned();
         self.alert(AlertKind::Notice, format!("Opened “{title}”."));
         self.refresh_docs();

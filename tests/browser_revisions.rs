@@ -247,3 +247,30 @@ async fn every_export_format_downloads_and_imports_back() {
     assert_eq!(v1::parse_str(&json).unwrap().annotations.len(), 2);
     app.unmount().await;
 }
+
+#[wasm_bindgen_test]
+async fn opening_a_corrected_copy_asks_whether_it_is_a_new_version() {
+    let app = fresh().await;
+    app.select_text("Pierre Paperon", 0).await;
+    press("1").await;
+    let pp = id_of(&app, "Pierre Paperon");
+    let corrected = SEED.replace("Pierre Paperon", "Pierre Papperon");
+    choose_file(&input(&app, "open"), "corrige.txt", corrected.as_bytes()).await;
+    let ask = app.query("[data-choice=open-as-version]").expect("asks");
+    assert_eq!(
+        app.article().text_content().unwrap(),
+        SEED,
+        "nothing opened yet"
+    );
+    click(&ask).await;
+    for _ in 0..100 {
+        if app.article().text_content().unwrap() == corrected {
+            break;
+        }
+        sleep(10).await;
+        yew::scheduler::flush().await;
+    }
+    assert_eq!(app.article().text_content().unwrap(), corrected);
+    assert_eq!(id_of(&app, "Pierre Papperon"), pp);
+    app.unmount().await;
+}

@@ -1014,3 +1014,47 @@ fn after_a_revision_the_export_has_every_id_once_in_annotations_or_orphans() {
     assert_eq!(f.meta.revisions.len(), 2);
     assert_eq!(f.meta.id, m.session().doc_id());
 }
+
+#[test]
+fn opening_an_article_like_a_stored_one_asks_new_version_or_separate() {
+    let kv = Rc::new(MemoryKv::default());
+    let mut m = boot(&kv);
+    add(&mut m, "Pierre Paperon", "person", "pp");
+    m.save_now(t(5));
+    let id = m.session().doc_id().to_owned();
+    let corrected = DEFAULT_ARTICLE.replace("Pierre Paperon", "Pierre Papperon");
+    // Same title, most words shared: asks.
+    m.open_article_from(corrected.as_bytes(), "corrige.txt", t(10));
+    let p = m.pending_open().expect("asks");
+    assert_eq!(p.title, "Patrick Starck cède la présidence de Cloudwatt");
+    assert_eq!(m.doc().text(), DEFAULT_ARTICLE, "nothing opened yet");
+    m.resolve_open(Some(true), t(11));
+    assert_eq!(m.session().doc_id(), id, "the same document");
+    assert_eq!(m.doc().text(), corrected);
+    assert_eq!(
+        m.session().annotations().get("pp").unwrap().quote,
+        "Pierre Papperon"
+    );
+    // Separate: a new document of its own, the first one untouched.
+    let other = corrected.replace("Cloudwatt", "Numergy");
+    m.open_article_from(other.as_bytes(), "autre.txt", t(20));
+    assert!(m.pending_open().is_some());
+    m.resolve_open(Some(false), t(21));
+    assert_ne!(m.session().doc_id(), id);
+    assert!(m.session().annotations().is_empty());
+    assert_eq!(m.session().meta().current().unwrap().source, "autre.txt");
+    // Cancel: nothing changes.
+    let before = m.session().doc_id().to_owned();
+    let third = corrected.replace("Patrick Starck a annoncé", "Patrick Starck annonce");
+    m.open_article_from(third.as_bytes(), "x.txt", t(30));
+    assert!(
+        m.pending_open().is_some(),
+        "same title as the stored article"
+    );
+    m.resolve_open(None, t(31));
+    assert_eq!(m.session().doc_id(), before);
+    // An unrelated article opens at once.
+    m.open_article_from("Un autre sujet\n\nRien à voir.".as_bytes(), "n.txt", t(40));
+    assert!(m.pending_open().is_none());
+    assert_eq!(m.doc().title(), "Un autre sujet");
+}

@@ -70,6 +70,9 @@ pub enum Msg {
     ReviseNow(String, Vec<u8>),
     /// Confirm or cancel a revision that would orphan most annotations.
     ReviseChoice(bool),
+    /// An opened article looks like a stored one: new version of it
+    /// (`Some(true)`), separate article (`Some(false)`), or cancel.
+    OpenChoice(Option<bool>),
     /// Re-attach an orphan to the article's selection.
     Reattach(String),
     /// Delete an orphan.
@@ -587,6 +590,10 @@ impl Component for App {
                 });
                 true
             }
+            Msg::OpenChoice(choice) => {
+                self.model.borrow_mut().resolve_open(choice, web::now());
+                true
+            }
             Msg::ReviseChoice(confirm) => {
                 self.model.borrow_mut().resolve_revision(confirm);
                 true
@@ -890,6 +897,14 @@ impl Component for App {
                         <button data-choice="merge" onclick={link.callback(|_| Msg::ImportChoice(Some(ImportMode::Merge)))}>{ "Merge" }</button>
                         <button data-choice="replace" onclick={link.callback(|_| Msg::ImportChoice(Some(ImportMode::Replace)))}>{ "Replace" }</button>
                         <button data-choice="cancel" onclick={link.callback(|_| Msg::ImportChoice(None))}>{ "Cancel" }</button>
+                    </div>
+                }
+                if let Some(p) = model.pending_open() {
+                    <div class="dialog" role="dialog" aria-label="A new version?">
+                        <p>{ format!("This looks like “{}”, which is stored here with its annotations. Is it a new version of that article (its annotations follow their words), or a separate article?", p.title) }</p>
+                        <button data-choice="open-as-version" onclick={link.callback(|_| Msg::OpenChoice(Some(true)))}>{ "New version of it" }</button>
+                        <button data-choice="open-separate" onclick={link.callback(|_| Msg::OpenChoice(Some(false)))}>{ "Separate article" }</button>
+                        <button data-choice="open-cancel" onclick={link.callback(|_| Msg::OpenChoice(None))}>{ "Cancel" }</button>
                     </div>
                 }
                 if let Some(p) = model.pending_revision() {

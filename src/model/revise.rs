@@ -128,3 +128,78 @@ impl AppModel {
         self.refresh_docs();
     }
 }
+
+/// An article being opened that looks like a stored document (same title,
+/// or most of the open article's words): a new version of it, or a
+/// separate article? Waits for [`AppModel::resolve_open`].
+#[derive(Debug)]
+pub struct PendingOpen {
+    /// The text being opened.
+    pub text: String,
+    /// Where it came from (file name or `pasted`).
+    pub source: String,
+    /// The stored document it looks like.
+    pub candidate: String,
+    /// That document's title.
+    pub title: String,
+}
+
+/// A title as compared: lower case, letters and digits only, single spaces.
+fn title_key(t: &str) -> String {
+    t.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl AppModel {
+    /// A stored document that `doc` (not stored yet) looks like a new
+    /// version of: the open one if the texts share most of their words,
+    /// else one with the same title.
+    pub(super) fn looks_like(&self, doc: &crate::core::Document) -> Option<(String, String)> {
+        let open = self.session();
+        if !open.annotations().is_empty() && word_share(open.doc().text(), doc.text()) >= 0.6 {
+            return Some((open.doc_id().to_owned(), open.doc().title().to_owned()));
+        }
+        let key = title_key(doc.title());
+        if key.is_empty() {
+            return None;
+        }
+        self.docs()
+            .iter()
+            .find(|d| d.count > 0 && title_key(&d.title) == key)
+            .map(|d| (d.id.clone(), d.title.clone()))
+    }
+
+    /// An article open waiting for the user's choice, if any.
+    pub fn pending_open(&self) -> Option<&PendingOpen> {
+        self.pending_open.as_ref()
+    }
+
+    /// Answer a pending open: `Some(true)` loads it as a new version of
+    /// the stored document, `Some(false)` opens it as a separate article,
+    /// `None` cancels.
+    pub fn resolve_open(&mut self, as_version: Option<bool>, now: Timestamp) {
+        let Some(p) = self.pending_open.take() else {
+            return;
+        };
+        self.rev += 1;
+        match as_version {
+            None => {
+                self.alert(AlertKind::Notice, "Nothing was opened.");
+            }
+            Some(false) => self.open_new(&p.text, &p.source, now),
+            Some(true) => {
+                if self.session().doc_id() != p.candidate && !self.switch_to(&p.candidate, now) {
+                    self.alert(
+                        AlertKind::Error,
+                        "That document is no longer stored in this browser: nothing was opened.",
+                    );
+                    return;
+                }
+                self.revise(p.text.as_bytes(), &p.source, now);
+            }
+        }
+    }
+}
