@@ -561,9 +561,11 @@ impl Component for App {
                 true
             }
             Msg::ImportBytes(name, bytes) => {
-                self.model
-                    .borrow_mut()
-                    .import_any(&name, &bytes, web::now());
+                web::measured("surligneur:import", || {
+                    self.model
+                        .borrow_mut()
+                        .import_any(&name, &bytes, web::now())
+                });
                 true
             }
             Msg::OpenBytes(source, bytes) => {
