@@ -1033,3 +1033,43 @@ async fn merging_a_file_with_other_labels_brings_them_in_one_undoable_step() {
     assert!(app.query("#article mark[data-label=place]").is_none());
     app.unmount().await;
 }
+
+/// A hand-made file (no document id, no labels) is read leniently: the id
+/// is computed, the default labels filled in, and a notice says so.
+#[wasm_bindgen_test]
+async fn a_hand_made_file_without_id_or_labels_is_read_with_a_notice() {
+    let app = fresh().await;
+    let (start, end) = find(LYON, "Patrick Starck", 0);
+    let json = serde_json::json!({
+        "format": "surligneur", "version": 1,
+        "document": { "title": "Réunion à Lyon", "text": LYON },
+        "annotations": [{ "id": "p", "start": start, "end": end, "label": "person",
+            "quote": "Patrick Starck", "note": "", "created": "2026-01-01T00:00:00Z",
+            "modified": "2026-01-01T00:00:00Z" }]
+    })
+    .to_string();
+    import(&app, &json).await;
+    let alert = app.alert_text();
+    assert!(
+        alert.contains("The file lacked the document id (computed from its text) and the labels"),
+        "{alert}"
+    );
+    assert_eq!(app.article().text_content().unwrap(), LYON);
+    let marks = app.marks();
+    assert!(
+        marks
+            .iter()
+            .any(|(id, label, _)| id == "p" && label == "person"),
+        "{marks:?}"
+    );
+    assert_eq!(
+        picker_labels_after_select(&app).await,
+        ["person", "organisation", "claim"]
+    );
+    app.unmount().await;
+}
+
+async fn picker_labels_after_select(app: &Mounted) -> Vec<String> {
+    app.select_text("Lyon", 1).await;
+    picker_labels(app)
+}
