@@ -189,7 +189,14 @@ async fn a_bad_or_unrelated_new_version_changes_nothing() {
     )
     .await;
     assert!(app.query("[data-choice=revise-confirm]").is_some());
-    click(&app.query("[data-choice=revise-cancel]").unwrap()).await;
+    // Esc cancels it, as it does the other dialogs.
+    press("Escape").await;
+    assert!(app.query("[data-choice=revise-confirm]").is_none());
+    assert!(
+        app.alert_text().contains("The new version was not loaded"),
+        "{}",
+        app.alert_text()
+    );
     assert_eq!(app.article().text_content().unwrap(), SEED);
     assert_eq!(app.annotations().len(), 1);
     app.unmount().await;

@@ -530,7 +530,10 @@ impl Component for App {
                     self.labels_open = false;
                     self.focus_dialog = true;
                 }
-                self.model.borrow_mut().resolve_import(None);
+                let mut model = self.model.borrow_mut();
+                model.resolve_import(None);
+                model.resolve_revision(false);
+                model.resolve_open(None, web::now());
                 true
             }
             Msg::Delete(id) => self.act(Action::Delete { id }),
