@@ -126,7 +126,7 @@ fn header_names(first_line: &str) -> Vec<String> {
     let sep = separator(first_line);
     first_line
         .split(sep)
-        .map(|c| c.trim().trim_matches('"').trim().to_lowercase())
+        .map(|c| c.trim().trim_matches('"').trim().to_ascii_lowercase())
         .collect()
 }
 
@@ -215,7 +215,7 @@ pub fn import(bytes: &[u8], current: Option<&Document>) -> Result<Plan, InteropE
     let Some((header, body)) = rows.split_first() else {
         return Err(InteropError::new(F, "", "the file is empty"));
     };
-    let names: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
+    let names: Vec<String> = header.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
     let mut col: HashMap<&str, usize> = HashMap::new();
     for (i, n) in names.iter().enumerate() {
         if n.is_empty() {

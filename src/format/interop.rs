@@ -184,8 +184,8 @@ impl Plan {
         out
     }
 
-    /// Map each tag that names a label of `labels` (its name, or its id in
-    /// another case: `Person`, `PERSON`) to that label's id, so that only
+    /// Map each tag that names a label of `labels` (its name, or its id,
+    /// ignoring ASCII case: `Person`, `PERSON`) to that label's id, so that only
     /// truly new tags remain in [`Plan::missing_labels`]; `new_labels` is
     /// recomputed against `labels`.
     pub fn resolve_labels(&mut self, labels: &LabelSet) {
@@ -196,7 +196,7 @@ impl Plan {
             let t = a.label.trim();
             if let Some(l) = labels
                 .iter()
-                .find(|l| l.id.eq_ignore_ascii_case(t) || l.name.to_lowercase() == t.to_lowercase())
+                .find(|l| l.id.eq_ignore_ascii_case(t) || l.name.eq_ignore_ascii_case(t))
             {
                 a.label = l.id.clone();
             }

@@ -105,7 +105,14 @@ fn field(out: &mut String, first: bool, key: &str, value: &str) {
 
 /// One annotation on one line (keys in reading order: id, type, dates,
 /// generator, body, target).
-fn annotation_line(out: &mut String, s: &Snapshot, source: &str, generator: &str, a: &Annotation) {
+fn annotation_line(
+    out: &mut String,
+    s: &Snapshot,
+    source: &str,
+    generator: &str,
+    a: &Annotation,
+    units: Units,
+) {
     let (prefix, suffix) = context(s.doc, a.start, a.end, CONTEXT_CHARS);
     out.push('{');
     field(out, true, "id", &annotation_iri(s.doc.id(), &a.id));
@@ -132,9 +139,15 @@ fn annotation_line(out: &mut String, s: &Snapshot, source: &str, generator: &str
     if !suffix.is_empty() {
         field(out, false, "suffix", suffix);
     }
+    let (start, end) = match units {
+        Units::CodePoints => (a.start, a.end),
+        Units::Utf16 => {
+            let u = |c: usize| s.doc.offsets().char_to_utf16(c).unwrap_or(c);
+            (u(a.start), u(a.end))
+        }
+    };
     out.push_str(&format!(
-        "}},{{\"type\":\"TextPositionSelector\",\"start\":{},\"end\":{}}}]}}}}",
-        a.start, a.end
+        "}},{{\"type\":\"TextPositionSelector\",\"start\":{start},\"end\":{end}}}]}}}}"
     ));
 }
 
@@ -144,6 +157,23 @@ fn annotation_line(out: &mut String, s: &Snapshot, source: &str, generator: &str
 /// a final newline. Written by hand in a fixed key order (no intermediate
 /// JSON tree: five times faster). Deterministic.
 pub fn export(s: &Snapshot) -> Vec<u8> {
+    export_in(s, Units::CodePoints)
+}
+
+/// What `TextPositionSelector` counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Units {
+    /// Unicode code points, as the W3C model requires (§4.2.5).
+    CodePoints,
+    /// UTF-16 code units, as @recogito/text-annotator reads them (it does
+    /// not re-anchor by quote, so code points would shift its highlights
+    /// after each emoji or other character outside the BMP).
+    Utf16,
+}
+
+/// The same file with positions in `units` ([`export`] is
+/// `Units::CodePoints`); only for a reader known to count UTF-16.
+pub fn export_in(s: &Snapshot, units: Units) -> Vec<u8> {
     let source = source_iri(s);
     let generator = format!("Surligneur {}", s.generator_version);
     let sorted = s.sorted();
@@ -161,7 +191,7 @@ pub fn export(s: &Snapshot) -> Vec<u8> {
     out.push_str(",\n    \"type\":\"AnnotationPage\",\n    \"startIndex\":0,\n    \"items\":[");
     for (i, a) in sorted.into_iter().enumerate() {
         out.push_str(if i == 0 { "\n      " } else { ",\n      " });
-        annotation_line(&mut out, s, &source, &generator, a);
+        annotation_line(&mut out, s, &source, &generator, a, units);
     }
     out.push_str("\n    ]\n  }\n}\n");
     out.into_bytes()
