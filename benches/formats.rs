@@ -62,25 +62,37 @@ fn main() {
         );
         print_header();
         let runs = if name == "XL" { 5 } else { 11 };
-        bench(&format!("{name}: W3C export"), runs, || w3c::export(&s).len());
-        bench(&format!("{name}: W3C import (quotes checked)"), runs, || {
-            w3c::import(&files[0].1, Some(&doc)).map(|p| p.annotations().count())
+        bench(&format!("{name}: W3C export"), runs, || {
+            w3c::export(&s).len()
         });
-        bench(&format!("{name}: Hypothesis import (quotes checked)"), runs, || {
-            hypothesis::import(hyp.as_bytes(), Some(&doc)).map(|p| p.annotations().count())
+        bench(
+            &format!("{name}: W3C import (quotes checked)"),
+            runs,
+            || w3c::import(&files[0].1, Some(&doc)).map(|p| p.annotations().count()),
+        );
+        bench(
+            &format!("{name}: Hypothesis import (quotes checked)"),
+            runs,
+            || hypothesis::import(hyp.as_bytes(), Some(&doc)).map(|p| p.annotations().count()),
+        );
+        bench(&format!("{name}: brat zip export"), runs, || {
+            brat::export(&s).len()
         });
-        bench(&format!("{name}: brat zip export"), runs, || brat::export(&s).len());
         bench(&format!("{name}: brat zip import"), runs, || {
             brat::import(&files[1].1, None).map(|p| p.annotations().count())
         });
         bench(&format!("{name}: brat .ann import onto text"), runs, || {
             brat::import(&files[2].1, Some(&doc)).map(|p| p.annotations().count())
         });
-        bench(&format!("{name}: CSV export"), runs, || csv::export(&s).len());
+        bench(&format!("{name}: CSV export"), runs, || {
+            csv::export(&s).len()
+        });
         bench(&format!("{name}: CSV import onto text"), runs, || {
             csv::import(&files[3].1, Some(&doc)).map(|p| p.annotations().count())
         });
-        bench(&format!("{name}: JSONL export"), runs, || jsonl::export(&s).len());
+        bench(&format!("{name}: JSONL export"), runs, || {
+            jsonl::export(&s).len()
+        });
         bench(&format!("{name}: JSONL import"), runs, || {
             jsonl::import(&files[4].1, None).map(|p| p.annotations().count())
         });

@@ -25,7 +25,12 @@ fn fixture() -> (Document, Vec<Annotation>) {
     };
     let anns = vec![
         mk("a1", "Patrick Starck", "person", ""),
-        mk("a2", "Cloudwatt ’ 😀", "organisation", "avec l’emoji\net\tune ligne"),
+        mk(
+            "a2",
+            "Cloudwatt ’ 😀",
+            "organisation",
+            "avec l’emoji\net\tune ligne",
+        ),
         mk("a3", "29 novembre.\nSa phrase", "claim", "coupée"),
         mk("a4", "Orange 😀 et SFR", "claim", ""),
         mk("a5", "SFR", "organisation", ""),
@@ -36,7 +41,13 @@ fn fixture() -> (Document, Vec<Annotation>) {
 }
 
 fn snap<'a>(doc: &'a Document, labels: &'a LabelSet, anns: &'a [Annotation]) -> Snapshot<'a> {
-    Snapshot { doc, source_url: None, labels, annotations: anns, generator_version: "0.1.0" }
+    Snapshot {
+        doc,
+        source_url: None,
+        labels,
+        annotations: anns,
+        generator_version: "0.1.0",
+    }
 }
 
 fn sorted(anns: &[Annotation]) -> Vec<&Annotation> {
@@ -70,11 +81,23 @@ fn ann_lines_have_code_point_offsets_fragments_and_notes() {
     assert_eq!(lines[1], "T2\torganisation 22 35\tCloudwatt ’ 😀");
     let (s, e) = span(&doc, "29 novembre.\nSa phrase");
     let nl = s + "29 novembre.".chars().count();
-    assert_eq!(lines[2], format!("T3\tclaim {s} {nl};{} {e}\t29 novembre. Sa phrase", nl + 1));
+    assert_eq!(
+        lines[2],
+        format!("T3\tclaim {s} {nl};{} {e}\t29 novembre. Sa phrase", nl + 1)
+    );
     let (s6, e6) = span(&doc, "l’avenir ».\n\nOrange");
     let a = s6 + "l’avenir ».".chars().count();
-    assert!(ann.contains(&format!("\tclaim {s6} {a};{} {e6}\tl’avenir ». Orange\n", a + 2)), "{ann}");
-    assert!(ann.contains("#1\tAnnotatorNotes T2\tavec l’emoji et une ligne\n"), "{ann}");
+    assert!(
+        ann.contains(&format!(
+            "\tclaim {s6} {a};{} {e6}\tl’avenir ». Orange\n",
+            a + 2
+        )),
+        "{ann}"
+    );
+    assert!(
+        ann.contains("#1\tAnnotatorNotes T2\tavec l’emoji et une ligne\n"),
+        "{ann}"
+    );
     assert!(ann.contains("#2\tAnnotatorNotes T3\tcoupée\n"));
     assert_eq!(ann.lines().count(), 8);
 }
@@ -95,7 +118,10 @@ fn zip_round_trip_opens_the_document_with_its_annotations() {
             assert_eq!(docs.len(), 1);
             let (title, text, got) = &docs[0];
             assert_eq!(text, TEXT);
-            assert_eq!(title, "Patrick Starck quitte\u{a0}Cloudwatt ’ 😀 le 29 novembre.");
+            assert_eq!(
+                title,
+                "Patrick Starck quitte\u{a0}Cloudwatt ’ 😀 le 29 novembre."
+            );
             same_spans(got, &anns, true);
         }
         other => panic!("{other:?}"),
@@ -111,7 +137,11 @@ fn an_ann_alone_goes_onto_the_current_text() {
     assert_eq!(sniff("x.ann", b""), Format::Brat);
     assert_eq!(sniff("x.txt", b""), Format::Unknown);
     match brat::import(ann.as_bytes(), Some(&doc)).unwrap() {
-        Plan::Onto { annotations, new_labels, .. } => {
+        Plan::Onto {
+            annotations,
+            new_labels,
+            ..
+        } => {
             same_spans(&annotations, &anns, true);
             assert!(new_labels.is_empty());
         }
@@ -138,7 +168,14 @@ fn a_zip_made_by_another_tool_with_deflate_and_crlf_is_read() {
     let raw = "Orange\r\net SFR\r\n";
     let ann = "T1\torganisation 0 6\tOrange\nT2\torganisation 11 14\tSFR\nR1\tRel Arg1:T1 Arg2:T2\n#1\tAnnotatorNotes T2\tnote\n";
     let deflated = |d: &[u8]| miniz_oxide::deflate::compress_to_vec(d, 6);
-    let z = deflate_zip(&[("corpus/", b"", false), ("corpus/a.txt", raw.as_bytes(), true), ("corpus/a.ann", ann.as_bytes(), true)], deflated);
+    let z = deflate_zip(
+        &[
+            ("corpus/", b"", false),
+            ("corpus/a.txt", raw.as_bytes(), true),
+            ("corpus/a.ann", ann.as_bytes(), true),
+        ],
+        deflated,
+    );
     match brat::import(&z, None).unwrap() {
         Plan::Documents { docs, .. } => {
             let (_, text, got) = &docs[0];
@@ -233,7 +270,10 @@ fn bad_ann_and_zip_files_are_refused_with_the_line() {
     for (ann, want) in cases {
         let e = brat::import(ann.as_bytes(), Some(&doc)).unwrap_err();
         assert_eq!(e.format, Format::Brat);
-        assert!(e.to_string().contains(&want), "{ann:?}\n got: {e}\nwant: {want}");
+        assert!(
+            e.to_string().contains(&want),
+            "{ann:?}\n got: {e}\nwant: {want}"
+        );
     }
     // A truncated zip, at every length.
     let labels = LabelSet::default();
@@ -243,12 +283,22 @@ fn bad_ann_and_zip_files_are_refused_with_the_line() {
         let e = brat::import(&z[..len], None).unwrap_err();
         assert!(e.to_string().starts_with("brat standoff: "), "{len}: {e}");
     }
-    assert!(brat::import(&z[..z.len() - 1], None).unwrap_err().to_string().contains("truncated or damaged"));
+    assert!(brat::import(&z[..z.len() - 1], None)
+        .unwrap_err()
+        .to_string()
+        .contains("truncated or damaged"));
     // A zip without .ann, and a .ann inside a zip pointing outside its text.
     let e = brat::import(&zip::write(&[("a.txt", b"x")]), None).unwrap_err();
     assert_eq!(e.to_string(), "brat standoff: the zip holds no .ann file");
-    let e = brat::import(&zip::write(&[("a.txt", b"Orange"), ("a.ann", b"T1\tclaim 0 9\tOrange\n")]), None).unwrap_err();
-    assert_eq!(e.to_string(), "brat standoff, a.ann line 1: offsets 0..9 are outside the text (6 characters)");
+    let e = brat::import(
+        &zip::write(&[("a.txt", b"Orange"), ("a.ann", b"T1\tclaim 0 9\tOrange\n")]),
+        None,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "brat standoff, a.ann line 1: offsets 0..9 are outside the text (6 characters)"
+    );
 }
 
 mod random {
@@ -258,8 +308,16 @@ mod random {
     fn text() -> impl Strategy<Value = String> {
         prop::collection::vec(
             prop_oneof![
-                Just("a"), Just("Bé"), Just(" "), Just("\n"), Just("\n\n"), Just("\u{a0}"),
-                Just("’"), Just("😀"), Just("e\u{301}"), Just("  \n"),
+                Just("a"),
+                Just("Bé"),
+                Just(" "),
+                Just("\n"),
+                Just("\n\n"),
+                Just("\u{a0}"),
+                Just("’"),
+                Just("😀"),
+                Just("e\u{301}"),
+                Just("  \n"),
             ],
             1..40,
         )

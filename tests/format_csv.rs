@@ -8,7 +8,8 @@ use surligneur::core::{Annotation, Document, LabelSet, Timestamp};
 use surligneur::format::csv::{self, Column};
 use surligneur::format::interop::{sniff, Foreign, Format, Plan, Snapshot};
 
-const TEXT: &str = "Patrick Starck quitte\u{a0}Cloudwatt ’ 😀, \"dit-il\".\n\n-5 % pour Orange 😀 et SFR.";
+const TEXT: &str =
+    "Patrick Starck quitte\u{a0}Cloudwatt ’ 😀, \"dit-il\".\n\n-5 % pour Orange 😀 et SFR.";
 
 fn span(doc: &Document, needle: &str) -> (usize, usize) {
     let b = doc.text().find(needle).expect("needle in text");
@@ -26,21 +27,49 @@ fn fixture() -> (Document, Vec<Annotation>) {
         a
     };
     let anns = vec![
-        mk("a1", "Patrick Starck", "person", "=HYPERLINK(\"http://evil\")", 1_385_719_200_000),
-        mk("a2", "Cloudwatt ’ 😀, \"dit-il\"", "claim", "two\nlines, and \"quotes\"", 1_385_719_300_000),
+        mk(
+            "a1",
+            "Patrick Starck",
+            "person",
+            "=HYPERLINK(\"http://evil\")",
+            1_385_719_200_000,
+        ),
+        mk(
+            "a2",
+            "Cloudwatt ’ 😀, \"dit-il\"",
+            "claim",
+            "two\nlines, and \"quotes\"",
+            1_385_719_300_000,
+        ),
         mk("a3", "-5 % pour Orange", "claim", "@cmd", 1_385_719_400_000),
-        mk("+4", "SFR", "organisation", "'=already quoted", 1_385_719_500_000),
+        mk(
+            "+4",
+            "SFR",
+            "organisation",
+            "'=already quoted",
+            1_385_719_500_000,
+        ),
     ];
     (doc, anns)
 }
 
 fn snap<'a>(doc: &'a Document, labels: &'a LabelSet, anns: &'a [Annotation]) -> Snapshot<'a> {
-    Snapshot { doc, source_url: None, labels, annotations: anns, generator_version: "0.1.0" }
+    Snapshot {
+        doc,
+        source_url: None,
+        labels,
+        annotations: anns,
+        generator_version: "0.1.0",
+    }
 }
 
 fn onto(plan: Plan) -> Vec<Foreign> {
     match plan {
-        Plan::Onto { format, annotations, .. } => {
+        Plan::Onto {
+            format,
+            annotations,
+            ..
+        } => {
             assert_eq!(format, Format::Csv);
             annotations
         }
@@ -61,7 +90,13 @@ fn export_is_rfc_4180_with_bom_crlf_and_neutralised_formulas() {
     // Code points: the emoji and the NBSP count one each.
     let (s, e) = span(&doc, "Cloudwatt ’ 😀, \"dit-il\"");
     assert_eq!((s, e), (22, 45));
-    assert!(rows[2].starts_with("a2,claim,22,45,\"Cloudwatt ’ 😀, \"\"dit-il\"\"\",\"two\nlines, and \"\"quotes\"\"\","), "{}", rows[2]);
+    assert!(
+        rows[2].starts_with(
+            "a2,claim,22,45,\"Cloudwatt ’ 😀, \"\"dit-il\"\"\",\"two\nlines, and \"\"quotes\"\"\","
+        ),
+        "{}",
+        rows[2]
+    );
     assert!(text.contains(",'-5 % pour Orange,'@cmd,"), "{text}");
     assert!(text.contains("'+4,organisation,"));
     assert!(text.contains(",SFR,''=already quoted,"));
@@ -107,18 +142,46 @@ fn export_is_deterministic() {
 fn extra_columns_are_written_after_and_read_back_as_extra() {
     let (doc, anns) = fixture();
     let labels = LabelSet::default();
-    let speaker = |a: &Annotation| if a.label == "claim" { "Patrick Starck".to_owned() } else { String::new() };
-    let verdict = |a: &Annotation| if a.label == "claim" { "-false".to_owned() } else { String::new() };
+    let speaker = |a: &Annotation| {
+        if a.label == "claim" {
+            "Patrick Starck".to_owned()
+        } else {
+            String::new()
+        }
+    };
+    let verdict = |a: &Annotation| {
+        if a.label == "claim" {
+            "-false".to_owned()
+        } else {
+            String::new()
+        }
+    };
     let bytes = csv::export_with(
         &snap(&doc, &labels, &anns),
-        &[Column { name: "speaker", cell: &speaker }, Column { name: "verdict", cell: &verdict }],
+        &[
+            Column {
+                name: "speaker",
+                cell: &speaker,
+            },
+            Column {
+                name: "verdict",
+                cell: &verdict,
+            },
+        ],
     );
     let text = String::from_utf8(bytes.clone()).unwrap();
-    assert!(text.starts_with("\u{feff}id,label,start,end,quote,note,created,modified,speaker,verdict\r\n"));
+    assert!(text
+        .starts_with("\u{feff}id,label,start,end,quote,note,created,modified,speaker,verdict\r\n"));
     let got = onto(csv::import(&bytes, Some(&doc)).unwrap());
     let claim = got.iter().find(|f| f.label == "claim").unwrap();
-    assert_eq!(claim.extra.get("speaker").map(String::as_str), Some("Patrick Starck"));
-    assert_eq!(claim.extra.get("verdict").map(String::as_str), Some("-false"));
+    assert_eq!(
+        claim.extra.get("speaker").map(String::as_str),
+        Some("Patrick Starck")
+    );
+    assert_eq!(
+        claim.extra.get("verdict").map(String::as_str),
+        Some("-false")
+    );
     let person = got.iter().find(|f| f.label == "person").unwrap();
     assert!(person.extra.is_empty());
 }
@@ -131,7 +194,10 @@ fn spreadsheet_variants_are_read() {
     assert_eq!(sniff("x.csv", raw.as_bytes()), Format::Csv);
     let got = onto(csv::import(raw.as_bytes(), Some(&doc)).unwrap());
     assert_eq!(got.len(), 2);
-    assert_eq!((got[0].start, got[0].end, got[0].note.as_str()), (Some(0), Some(6), "a; b"));
+    assert_eq!(
+        (got[0].start, got[0].end, got[0].note.as_str()),
+        (Some(0), Some(6), "a; b")
+    );
     assert_eq!(got[1].quote.as_deref(), Some("SFR"));
     assert_eq!(got[1].id, None);
     assert_eq!(got[1].created, None);
@@ -142,30 +208,75 @@ fn malformed_files_are_refused_with_the_row() {
     let doc = Document::new("t", "Orange 😀 et SFR.");
     let h = "id,label,start,end,quote,note,created,modified\r\n";
     let cases: Vec<(String, &str)> = vec![
-        ("name,begin,finish\r\nx,0,6\r\n".into(), "CSV, row 1: the header has no column label, start, end"),
-        ("label,start,start,end\r\n".into(), "CSV, row 1: the header names the column \"start\" twice"),
-        (format!("{h}a,person,0,6,Orange,,,,extra\r\n"), "CSV, row 2: the row has 9 cells, the header 8"),
-        (format!("{h}a,person,0,99,Orange,,,\r\n"), "CSV, row 2: offsets 0..99 are outside the text (16 characters)"),
-        (format!("{h}a,person,6,0,Orange,,,\r\n"), "CSV, row 2: the offsets 6..0 are empty or reversed"),
-        (format!("{h}a,person,x,6,Orange,,,\r\n"), "CSV, row 2: start \"x\" is not a whole number"),
-        (format!("{h}a,person,-1,6,Orange,,,\r\n"), "CSV, row 2: start \"-1\" is not a whole number"),
+        (
+            "name,begin,finish\r\nx,0,6\r\n".into(),
+            "CSV, row 1: the header has no column label, start, end",
+        ),
+        (
+            "label,start,start,end\r\n".into(),
+            "CSV, row 1: the header names the column \"start\" twice",
+        ),
+        (
+            format!("{h}a,person,0,6,Orange,,,,extra\r\n"),
+            "CSV, row 2: the row has 9 cells, the header 8",
+        ),
+        (
+            format!("{h}a,person,0,99,Orange,,,\r\n"),
+            "CSV, row 2: offsets 0..99 are outside the text (16 characters)",
+        ),
+        (
+            format!("{h}a,person,6,0,Orange,,,\r\n"),
+            "CSV, row 2: the offsets 6..0 are empty or reversed",
+        ),
+        (
+            format!("{h}a,person,x,6,Orange,,,\r\n"),
+            "CSV, row 2: start \"x\" is not a whole number",
+        ),
+        (
+            format!("{h}a,person,-1,6,Orange,,,\r\n"),
+            "CSV, row 2: start \"-1\" is not a whole number",
+        ),
         // UTF-16 offsets (SFR at 13..16) do not match the quote in code points.
-        (format!("{h}a,organisation,13,16,SFR,,,\r\n"), "CSV, row 2: the quote \"SFR\" is not the text at 13..16, \"FR.\""),
-        (format!("{h}a,,0,6,Orange,,,\r\n"), "CSV, row 2: the label is empty"),
-        (format!("{h}a,person,0,6,Orange,,yesterday,\r\n"), "CSV, row 2: created \"yesterday\" is not a date"),
-        (format!("{h}a,person,0,6,Orange,,,\r\na,person,12,15,SFR,,,\r\n"), "CSV, row 3: the id \"a\" is already used in row 2"),
-        (format!("{h}a,person,0,6,\"Orange,,,\r\n"), "CSV, row 2: a quoted cell is never closed"),
-        (format!("{h}a,person,0,6,\"Orange\"x,,,\r\n"), "CSV, row 2: \"x\" follows a closing quote"),
+        (
+            format!("{h}a,organisation,13,16,SFR,,,\r\n"),
+            "CSV, row 2: the quote \"SFR\" is not the text at 13..16, \"FR.\"",
+        ),
+        (
+            format!("{h}a,,0,6,Orange,,,\r\n"),
+            "CSV, row 2: the label is empty",
+        ),
+        (
+            format!("{h}a,person,0,6,Orange,,yesterday,\r\n"),
+            "CSV, row 2: created \"yesterday\" is not a date",
+        ),
+        (
+            format!("{h}a,person,0,6,Orange,,,\r\na,person,12,15,SFR,,,\r\n"),
+            "CSV, row 3: the id \"a\" is already used in row 2",
+        ),
+        (
+            format!("{h}a,person,0,6,\"Orange,,,\r\n"),
+            "CSV, row 2: a quoted cell is never closed",
+        ),
+        (
+            format!("{h}a,person,0,6,\"Orange\"x,,,\r\n"),
+            "CSV, row 2: \"x\" follows a closing quote",
+        ),
         ("".into(), "CSV: the file is empty"),
     ];
     for (raw, want) in cases {
         let e = csv::import(raw.as_bytes(), Some(&doc)).unwrap_err();
         assert_eq!(e.format, Format::Csv);
-        assert!(e.to_string().starts_with(want), "{raw:?}\n got: {e}\nwant: {want}");
+        assert!(
+            e.to_string().starts_with(want),
+            "{raw:?}\n got: {e}\nwant: {want}"
+        );
     }
     let e = csv::import(format!("{h}a,person,0,6,Orange,,,\r\n").as_bytes(), None).unwrap_err();
     assert!(e.to_string().contains("open its article first"), "{e}");
-    assert!(csv::import(b"label,start,end\r\n\xff,0,1\r\n", Some(&doc)).unwrap_err().to_string().contains("not UTF-8"));
+    assert!(csv::import(b"label,start,end\r\n\xff,0,1\r\n", Some(&doc))
+        .unwrap_err()
+        .to_string()
+        .contains("not UTF-8"));
 }
 
 proptest! {

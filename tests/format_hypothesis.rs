@@ -16,11 +16,15 @@ fn doc() -> Document {
 }
 
 fn row(id: &str, exact: &str, tags: &[&str], text: &str, hint: Option<(usize, usize)>) -> Value {
-    let mut sel = vec![json!({"type": "RangeSelector", "startContainer": "/p[1]", "startOffset": 0, "endContainer": "/p[1]", "endOffset": 3})];
+    let mut sel = vec![
+        json!({"type": "RangeSelector", "startContainer": "/p[1]", "startOffset": 0, "endContainer": "/p[1]", "endOffset": 3}),
+    ];
     if let Some((s, e)) = hint {
         sel.push(json!({"type": "TextPositionSelector", "start": s, "end": e}));
     }
-    sel.push(json!({"type": "TextQuoteSelector", "exact": exact, "prefix": "", "suffix": " restent"}));
+    sel.push(
+        json!({"type": "TextQuoteSelector", "exact": exact, "prefix": "", "suffix": " restent"}),
+    );
     json!({
         "id": id, "created": "2026-11-29T10:00:00.123456+00:00", "updated": "2026-11-29T11:00:00+01:00",
         "user": "acct:someone@hypothes.is", "uri": "https://example.org/article",
@@ -32,7 +36,11 @@ fn row(id: &str, exact: &str, tags: &[&str], text: &str, hint: Option<(usize, us
 
 fn annotations(plan: Plan) -> Vec<Foreign> {
     match plan {
-        Plan::Onto { format, annotations, .. } => {
+        Plan::Onto {
+            format,
+            annotations,
+            ..
+        } => {
             assert_eq!(format, Format::Hypothesis);
             annotations
         }
@@ -83,10 +91,16 @@ fn the_client_export_and_bare_lists_are_read() {
     let export = json!({"export_date": "2026-11-29T10:00:00Z", "export_userid": "acct:x@hypothes.is", "client_version": "1.0", "annotations": [row("a", "Cloudwatt", &["organisation"], "", None)]});
     let raw = export.to_string();
     assert_eq!(sniff("x.json", raw.as_bytes()), Format::Hypothesis);
-    assert_eq!(annotations(hypothesis::import(raw.as_bytes(), Some(&doc)).unwrap()).len(), 1);
+    assert_eq!(
+        annotations(hypothesis::import(raw.as_bytes(), Some(&doc)).unwrap()).len(),
+        1
+    );
     let list = json!([row("a", "Cloudwatt", &[], "", None)]).to_string();
     assert_eq!(sniff("x.json", list.as_bytes()), Format::Hypothesis);
-    assert_eq!(annotations(hypothesis::import(list.as_bytes(), Some(&doc)).unwrap()).len(), 1);
+    assert_eq!(
+        annotations(hypothesis::import(list.as_bytes(), Some(&doc)).unwrap()).len(),
+        1
+    );
 }
 
 #[test]
@@ -114,10 +128,22 @@ fn malformed_rows_are_refused_with_their_path() {
     let mut bad_target = row("a", "SFR", &[], "", None);
     bad_target["target"] = json!({"source": "x"});
     let cases = [
-        (json!({"rows": [no_quote]}), "rows[0].target: the target has no TextQuoteSelector"),
-        (json!({"rows": [bad_tags]}), "rows[0].tags[1]: the tag is not text"),
-        (json!({"rows": [bad_date]}), "rows[0].updated: \"2026-13-01\" is not a date"),
-        (json!({"rows": [bad_target]}), "rows[0].target: \"target\" is not a list"),
+        (
+            json!({"rows": [no_quote]}),
+            "rows[0].target: the target has no TextQuoteSelector",
+        ),
+        (
+            json!({"rows": [bad_tags]}),
+            "rows[0].tags[1]: the tag is not text",
+        ),
+        (
+            json!({"rows": [bad_date]}),
+            "rows[0].updated: \"2026-13-01\" is not a date",
+        ),
+        (
+            json!({"rows": [bad_target]}),
+            "rows[0].target: \"target\" is not a list",
+        ),
         (json!({"rows": 3}), "rows: \"rows\" is not a list"),
         (json!({"rows": [3]}), "rows[0]: the row is not an object"),
         (json!({"hello": 1}), "expected {\"rows\": […]}"),
@@ -126,7 +152,10 @@ fn malformed_rows_are_refused_with_their_path() {
         let got = hypothesis::import(v.to_string().as_bytes(), Some(&doc))
             .unwrap_err()
             .to_string();
-        assert!(got.starts_with("Hypothesis JSON, ") || got.starts_with("Hypothesis JSON: "), "{got}");
+        assert!(
+            got.starts_with("Hypothesis JSON, ") || got.starts_with("Hypothesis JSON: "),
+            "{got}"
+        );
         assert!(got.contains(want), "{v}\n got: {got}\nwant: {want}");
     }
     let e = hypothesis::import(b"{\"rows\": [", Some(&doc)).unwrap_err();
@@ -141,16 +170,52 @@ fn sniff_recognises_each_format_by_content_not_name() {
     let v1 = v1::to_json(&doc, &LabelSet::default(), []);
     let cases: Vec<(&str, Vec<u8>, Format)> = vec![
         ("a.json", v1.into_bytes(), Format::Surligneur),
-        ("a.json", br#"{"format": "surligneur-store", "version": 2}"#.to_vec(), Format::Surligneur),
-        ("a.txt", br#"{"rows": [], "total": 0}"#.to_vec(), Format::Hypothesis),
-        ("a.csv", br#"{"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation"}"#.to_vec(), Format::W3c),
-        ("a.json", br#"[{"type": "Annotation", "target": {"selector": []}}]"#.to_vec(), Format::W3c),
-        ("a.json", br#"{"type": "AnnotationCollection""#.to_vec(), Format::W3c),
+        (
+            "a.json",
+            br#"{"format": "surligneur-store", "version": 2}"#.to_vec(),
+            Format::Surligneur,
+        ),
+        (
+            "a.txt",
+            br#"{"rows": [], "total": 0}"#.to_vec(),
+            Format::Hypothesis,
+        ),
+        (
+            "a.csv",
+            br#"{"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation"}"#.to_vec(),
+            Format::W3c,
+        ),
+        (
+            "a.json",
+            br#"[{"type": "Annotation", "target": {"selector": []}}]"#.to_vec(),
+            Format::W3c,
+        ),
+        (
+            "a.json",
+            br#"{"type": "AnnotationCollection""#.to_vec(),
+            Format::W3c,
+        ),
         ("a.json", br#"{"kind": "other""#.to_vec(), Format::Unknown),
-        ("a.json", b"{\"@context\": \"http://www.w3.org/ns/anno.jsonld\", \"type\": ".to_vec(), Format::W3c),
-        ("a.json", b"{\"text\": \"a\"}\n{\"text\": \"b\"}\n".to_vec(), Format::Jsonl),
-        ("a.json", b"{\"text\": \"a\", \"label\": []}".to_vec(), Format::Jsonl),
-        ("a.txt", b"\xef\xbb\xbfid,label,start,end,quote\r\n".to_vec(), Format::Csv),
+        (
+            "a.json",
+            b"{\"@context\": \"http://www.w3.org/ns/anno.jsonld\", \"type\": ".to_vec(),
+            Format::W3c,
+        ),
+        (
+            "a.json",
+            b"{\"text\": \"a\"}\n{\"text\": \"b\"}\n".to_vec(),
+            Format::Jsonl,
+        ),
+        (
+            "a.json",
+            b"{\"text\": \"a\", \"label\": []}".to_vec(),
+            Format::Jsonl,
+        ),
+        (
+            "a.txt",
+            b"\xef\xbb\xbfid,label,start,end,quote\r\n".to_vec(),
+            Format::Csv,
+        ),
         ("a.txt", b"label;start;end\n".to_vec(), Format::Csv),
         ("a.txt", b"T1\tperson 0 3\tabc\n".to_vec(), Format::Brat),
         ("a.zip", b"PK\x05\x06".to_vec(), Format::Brat),
@@ -160,7 +225,12 @@ fn sniff_recognises_each_format_by_content_not_name() {
         ("a.bin", b"\xff\xfe\x00".to_vec(), Format::Unknown),
     ];
     for (name, bytes, want) in cases {
-        assert_eq!(sniff(name, &bytes), want, "{name}: {}", String::from_utf8_lossy(&bytes));
+        assert_eq!(
+            sniff(name, &bytes),
+            want,
+            "{name}: {}",
+            String::from_utf8_lossy(&bytes)
+        );
     }
 }
 
@@ -168,9 +238,33 @@ fn sniff_recognises_each_format_by_content_not_name() {
 fn large_files_are_sniffed_by_their_head() {
     let pad = "x".repeat(1_100_000);
     let big = |head: &str, tail: &str| format!("{head}{pad}{tail}").into_bytes();
-    assert_eq!(sniff("a", &big(r#"{"total": 3, "rows": [{"note": ""#, r#""}]}"#)), Format::Hypothesis);
-    assert_eq!(sniff("a", &big(r#"{"@context": "http://www.w3.org/ns/anno.jsonld", "label": ""#, r#""}"#)), Format::W3c);
-    assert_eq!(sniff("a", &big(r#"{"format": "surligneur", "document": {"text": ""#, r#""}}"#)), Format::Surligneur);
-    assert_eq!(sniff("a", &big(r#"{"text": ""#, "\"}\n{\"text\": \"b\"}\n")), Format::Jsonl);
+    assert_eq!(
+        sniff("a", &big(r#"{"total": 3, "rows": [{"note": ""#, r#""}]}"#)),
+        Format::Hypothesis
+    );
+    assert_eq!(
+        sniff(
+            "a",
+            &big(
+                r#"{"@context": "http://www.w3.org/ns/anno.jsonld", "label": ""#,
+                r#""}"#
+            )
+        ),
+        Format::W3c
+    );
+    assert_eq!(
+        sniff(
+            "a",
+            &big(
+                r#"{"format": "surligneur", "document": {"text": ""#,
+                r#""}}"#
+            )
+        ),
+        Format::Surligneur
+    );
+    assert_eq!(
+        sniff("a", &big(r#"{"text": ""#, "\"}\n{\"text\": \"b\"}\n")),
+        Format::Jsonl
+    );
     assert_eq!(sniff("a", &big(r#"{"other": ""#, r#""}"#)), Format::Unknown);
 }

@@ -28,7 +28,13 @@ fn fixture() -> (Document, Vec<Annotation>) {
 }
 
 fn snap<'a>(doc: &'a Document, labels: &'a LabelSet, anns: &'a [Annotation]) -> Snapshot<'a> {
-    Snapshot { doc, source_url: None, labels, annotations: anns, generator_version: "0.1.0" }
+    Snapshot {
+        doc,
+        source_url: None,
+        labels,
+        annotations: anns,
+        generator_version: "0.1.0",
+    }
 }
 
 #[test]
@@ -43,7 +49,12 @@ fn export_is_one_doccano_line_in_code_points() {
     assert_eq!(v["text"], TEXT);
     assert_eq!(
         v["label"],
-        json!([[0, 35, "claim"], [0, 14, "person"], [22, 35, "organisation"], [50, 53, "organisation"]])
+        json!([
+            [0, 35, "claim"],
+            [0, 14, "person"],
+            [22, 35, "organisation"],
+            [50, 53, "organisation"]
+        ])
     );
     assert_eq!(v["ids"], json!(["a4", "a1", "a2", "a3"]));
     assert_eq!(v["notes"][2], "avec 😀\nsur deux lignes");
@@ -87,12 +98,17 @@ fn round_trip_and_multi_document_files() {
 #[test]
 fn plain_doccano_lines_entities_and_crlf_are_read() {
     let file = concat!(
-        r#"{"id": 1, "text": "Orange et SFR", "label": [[0, 6, "ORG"]], "Comments": []}"#, "\n",
-        r#"{"text": "Orange\r\net SFR", "entities": [{"id": 3, "start_offset": 11, "end_offset": 14, "label": "ORG"}]}"#, "\n",
-        r#"{"text": "Sans étiquette."}"#, "\n"
+        r#"{"id": 1, "text": "Orange et SFR", "label": [[0, 6, "ORG"]], "Comments": []}"#,
+        "\n",
+        r#"{"text": "Orange\r\net SFR", "entities": [{"id": 3, "start_offset": 11, "end_offset": 14, "label": "ORG"}]}"#,
+        "\n",
+        r#"{"text": "Sans étiquette."}"#,
+        "\n"
     );
     assert_eq!(sniff("corpus.jsonl", file.as_bytes()), Format::Jsonl);
-    let Plan::Documents { docs, .. } = jsonl::import(file.as_bytes(), None).unwrap() else { panic!() };
+    let Plan::Documents { docs, .. } = jsonl::import(file.as_bytes(), None).unwrap() else {
+        panic!()
+    };
     assert_eq!(docs.len(), 3);
     assert_eq!(docs[0].0, "Orange et SFR");
     assert_eq!(docs[0].2[0].label, "ORG");
@@ -121,6 +137,9 @@ fn malformed_lines_are_refused_with_the_line_and_path() {
     for (raw, want) in cases {
         let e = jsonl::import(raw.as_bytes(), None).unwrap_err();
         assert_eq!(e.format, Format::Jsonl);
-        assert!(e.to_string().contains(want), "{raw:?}\n got: {e}\nwant: {want}");
+        assert!(
+            e.to_string().contains(want),
+            "{raw:?}\n got: {e}\nwant: {want}"
+        );
     }
 }

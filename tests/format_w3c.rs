@@ -27,10 +27,28 @@ fn fixture() -> (Document, Vec<Annotation>) {
         a
     };
     let anns = vec![
-        mk("3f0c2a4e-8a1b-4c2d-9e3f-0123456789ab", "Patrick Starck", "person", "", 1_385_719_200_000),
-        mk("a2", "Cloudwatt ’ 😀", "organisation", "avec l’emoji\net une ligne", 1_385_719_300_000),
+        mk(
+            "3f0c2a4e-8a1b-4c2d-9e3f-0123456789ab",
+            "Patrick Starck",
+            "person",
+            "",
+            1_385_719_200_000,
+        ),
+        mk(
+            "a2",
+            "Cloudwatt ’ 😀",
+            "organisation",
+            "avec l’emoji\net une ligne",
+            1_385_719_300_000,
+        ),
         // Crosses a line break and contains NBSP-free French quotes.
-        mk("a3", "29 novembre.\nSa phrase", "claim", "", 1_385_719_400_000),
+        mk(
+            "a3",
+            "29 novembre.\nSa phrase",
+            "claim",
+            "",
+            1_385_719_400_000,
+        ),
         mk("a4", "Orange 😀 et SFR", "claim", "=1+1", 1_385_719_500_000),
         mk("a5", "SFR", "organisation", "", 1_385_719_600_000),
     ];
@@ -154,7 +172,10 @@ fn export_passes_every_w3c_must_assertion() {
     let items = v["first"]["items"].as_array().unwrap();
     assert_eq!(items.len(), anns.len());
     for item in items {
-        assert_eq!(suite.failures(&musts(), &standalone(item)), Vec::<String>::new());
+        assert_eq!(
+            suite.failures(&musts(), &standalone(item)),
+            Vec::<String>::new()
+        );
     }
 }
 
@@ -175,11 +196,17 @@ fn export_implements_the_optional_features_it_claims() {
     .map(String::from)
     .to_vec();
     for item in v["first"]["items"].as_array().unwrap() {
-        assert_eq!(suite.failures(&claimed, &standalone(item)), Vec::<String>::new());
+        assert_eq!(
+            suite.failures(&claimed, &standalone(item)),
+            Vec::<String>::new()
+        );
     }
-    let coll = ["5.1-collectionFirstImplemented.json", "5.1-collectionTotalImplemented.json"]
-        .map(String::from)
-        .to_vec();
+    let coll = [
+        "5.1-collectionFirstImplemented.json",
+        "5.1-collectionTotalImplemented.json",
+    ]
+    .map(String::from)
+    .to_vec();
     assert_eq!(suite.failures(&coll, &v), Vec::<String>::new());
 }
 
@@ -194,7 +221,11 @@ fn the_vendored_suite_refuses_bad_annotations() {
         let Ok(v) = serde_json::from_str::<Value>(&std::fs::read_to_string(&p).unwrap()) else {
             continue; // "this is not json"
         };
-        assert!(!suite.failures(&musts, &v).is_empty(), "{} passed", p.display());
+        assert!(
+            !suite.failures(&musts, &v).is_empty(),
+            "{} passed",
+            p.display()
+        );
         checked += 1;
     }
     assert!(checked >= 20, "{checked}");
@@ -214,7 +245,10 @@ fn the_vendored_suite_refuses_bad_annotations() {
         } else {
             b[key] = value;
         }
-        assert!(!suite.failures(&musts, &b).is_empty(), "without a valid {key}");
+        assert!(
+            !suite.failures(&musts, &b).is_empty(),
+            "without a valid {key}"
+        );
     }
 }
 
@@ -223,9 +257,14 @@ fn correct_samples_pass_the_musts() {
     let mut suite = Suite::new();
     let musts = musts();
     for n in [1, 2, 3, 10, 20, 41] {
-        let name = if n == 41 { "anno41-example44".to_owned() } else { format!("anno{n}") };
+        let name = if n == 41 {
+            "anno41-example44".to_owned()
+        } else {
+            format!("anno{n}")
+        };
         let v: Value = serde_json::from_str(
-            &std::fs::read_to_string(format!("tests/w3c/tools/samples/correct/{name}.json")).unwrap(),
+            &std::fs::read_to_string(format!("tests/w3c/tools/samples/correct/{name}.json"))
+                .unwrap(),
         )
         .unwrap();
         assert_eq!(suite.failures(&musts, &v), Vec::<String>::new(), "{name}");
@@ -255,7 +294,10 @@ fn export_shape_selectors_in_code_points_bodies_and_iris() {
     assert_eq!(a1["modified"], "2013-11-29T10:00:01.000Z");
     assert_eq!(a1["generator"]["name"], "Surligneur 0.1.0");
     assert_eq!(a1["target"]["source"], format!("urn:sha256:{}", doc.id()));
-    assert_eq!(a1["body"], json!([{"type": "TextualBody", "purpose": "tagging", "value": "person"}]));
+    assert_eq!(
+        a1["body"],
+        json!([{"type": "TextualBody", "purpose": "tagging", "value": "person"}])
+    );
     // The emoji annotation: positions in code points, not UTF-16 units.
     let a2 = by_id("a2");
     let (s, e) = span(&doc, "Cloudwatt ’ 😀");
@@ -264,7 +306,10 @@ fn export_shape_selectors_in_code_points_bodies_and_iris() {
     assert_eq!(sel[0]["exact"], "Cloudwatt ’ 😀");
     assert_eq!(sel[0]["prefix"], "Patrick Starck quitte\u{a0}");
     assert_eq!(sel[0]["suffix"].as_str().unwrap().chars().count(), 32);
-    assert_eq!(sel[1], json!({"type": "TextPositionSelector", "start": s, "end": e}));
+    assert_eq!(
+        sel[1],
+        json!({"type": "TextPositionSelector", "start": s, "end": e})
+    );
     assert_eq!((s, e), (22, 35));
     assert_eq!(
         a2["body"][1],
@@ -279,7 +324,10 @@ fn export_shape_selectors_in_code_points_bodies_and_iris() {
     let mut snap = snapshot(&doc, &labels, &anns);
     snap.source_url = Some("https://example.org/article");
     let v: Value = serde_json::from_slice(&w3c::export(&snap)).unwrap();
-    assert_eq!(v["first"]["items"][0]["target"]["source"], "https://example.org/article");
+    assert_eq!(
+        v["first"]["items"][0]["target"]["source"],
+        "https://example.org/article"
+    );
 }
 
 #[test]
@@ -351,7 +399,10 @@ fn round_trip_gives_the_same_spans_labels_notes_ids_and_dates() {
         assert_eq!(f.created, Some(a.created));
         assert_eq!(f.modified, Some(a.modified));
         assert!(!f.positions_refer_to_this_text);
-        let (p, s) = (f.prefix.as_deref().unwrap_or(""), f.suffix.as_deref().unwrap_or(""));
+        let (p, s) = (
+            f.prefix.as_deref().unwrap_or(""),
+            f.suffix.as_deref().unwrap_or(""),
+        );
         assert!(doc.text().contains(&format!("{p}{}{s}", a.quote)));
         if a.id.len() == 36 {
             assert_eq!(f.id.as_deref(), Some(a.id.as_str()));
@@ -399,7 +450,10 @@ fn text_annotator_output_is_read_and_its_utf16_hint_converted() {
     assert_eq!((got[0].start, got[0].end), (Some(s), Some(e)));
     assert_eq!(got[0].label, "organisation");
     assert_eq!(got[0].note, "deux opérateurs");
-    assert_eq!(got[0].id.as_deref(), Some("0f3e5a0e-1f5c-4b8a-9a50-5b4d2d0c1e77"));
+    assert_eq!(
+        got[0].id.as_deref(),
+        Some("0f3e5a0e-1f5c-4b8a-9a50-5b4d2d0c1e77")
+    );
     assert_eq!(got[0].created, Timestamp::parse("2026-11-29T10:00:00Z"));
     assert_eq!(got[0].modified, got[0].created);
 }
@@ -435,7 +489,10 @@ fn single_annotations_pages_tags_and_untagged() {
         "next": {"type": "AnnotationPage", "items": [tagged(&["claim"])]}
     });
     let plan = w3c::import(page.to_string().as_bytes(), Some(&doc)).unwrap();
-    assert_eq!(plan.missing_labels(&LabelSet::default()), vec!["Politician".to_owned()]);
+    assert_eq!(
+        plan.missing_labels(&LabelSet::default()),
+        vec!["Politician".to_owned()]
+    );
     let (got, new) = onto(plan);
     let labels: Vec<&str> = got.iter().map(|f| f.label.as_str()).collect();
     assert_eq!(labels, ["person", "Politician", "claim"]);
@@ -454,7 +511,10 @@ fn tags_naming_a_label_resolve_to_its_id() {
     }]);
     let mut plan = w3c::import(a.to_string().as_bytes(), Some(&doc)).unwrap();
     let labels = LabelSet::default();
-    assert_eq!(plan.missing_labels(&labels), vec!["Organisation".to_owned()]);
+    assert_eq!(
+        plan.missing_labels(&labels),
+        vec!["Organisation".to_owned()]
+    );
     plan.resolve_labels(&labels);
     assert!(plan.missing_labels(&labels).is_empty());
     assert_eq!(plan.annotations().next().unwrap().label, "organisation");
@@ -528,7 +588,10 @@ fn malformed_input_is_refused_with_its_place() {
     }
     // Not UTF-8.
     let e = w3c::import(b"[\xff]", d).unwrap_err();
-    assert_eq!(e.to_string(), "W3C Web Annotation, byte 1: the file is not UTF-8 text");
+    assert_eq!(
+        e.to_string(),
+        "W3C Web Annotation, byte 1: the file is not UTF-8 text"
+    );
 }
 
 #[test]
@@ -554,7 +617,17 @@ fn a_large_export_is_sniffed_by_its_head_and_read_back() {
     let doc = Document::new("big", &text);
     let per = para.chars().count();
     let anns: Vec<Annotation> = (0..3_000)
-        .map(|i| Annotation::at(&doc, format!("a{i}"), i * per * 2, i * per * 2 + 6, "organisation", Timestamp(0)).unwrap())
+        .map(|i| {
+            Annotation::at(
+                &doc,
+                format!("a{i}"),
+                i * per * 2,
+                i * per * 2 + 6,
+                "organisation",
+                Timestamp(0),
+            )
+            .unwrap()
+        })
         .collect();
     let labels = LabelSet::default();
     let bytes = w3c::export(&snapshot(&doc, &labels, &anns));
@@ -562,14 +635,21 @@ fn a_large_export_is_sniffed_by_its_head_and_read_back() {
     assert_eq!(sniff("big.jsonld", &bytes), Format::W3c);
     let (got, _) = onto(w3c::import(&bytes, Some(&doc)).unwrap());
     assert_eq!(got.len(), 3_000);
-    assert_eq!((got[2_999].start, got[2_999].quote.as_deref()), (Some(2_999 * per * 2), Some("Orange")));
+    assert_eq!(
+        (got[2_999].start, got[2_999].quote.as_deref()),
+        (Some(2_999 * per * 2), Some("Orange"))
+    );
 }
 
 #[test]
 fn a_utf16_variant_exists_for_text_annotator() {
     let (doc, anns) = fixture();
     let labels = LabelSet::default();
-    let v: Value = serde_json::from_slice(&w3c::export_in(&snapshot(&doc, &labels, &anns), w3c::Units::Utf16)).unwrap();
+    let v: Value = serde_json::from_slice(&w3c::export_in(
+        &snapshot(&doc, &labels, &anns),
+        w3c::Units::Utf16,
+    ))
+    .unwrap();
     let (s, e) = span(&doc, "Orange 😀 et SFR");
     let item = v["first"]["items"]
         .as_array()
@@ -578,9 +658,15 @@ fn a_utf16_variant_exists_for_text_annotator() {
         .find(|i| i["target"]["selector"][0]["exact"] == "Orange 😀 et SFR")
         .unwrap();
     // One emoji before it, one inside it.
-    assert_eq!(item["target"]["selector"][1], json!({"type": "TextPositionSelector", "start": s + 1, "end": e + 2}));
+    assert_eq!(
+        item["target"]["selector"][1],
+        json!({"type": "TextPositionSelector", "start": s + 1, "end": e + 2})
+    );
     // And it reads back to code points on the same text.
     let (got, _) = onto(w3c::import(&serde_json::to_vec(&v).unwrap(), Some(&doc)).unwrap());
-    let f = got.iter().find(|f| f.quote.as_deref() == Some("Orange 😀 et SFR")).unwrap();
+    let f = got
+        .iter()
+        .find(|f| f.quote.as_deref() == Some("Orange 😀 et SFR"))
+        .unwrap();
     assert_eq!((f.start, f.end), (Some(s), Some(e)));
 }

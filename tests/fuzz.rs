@@ -167,7 +167,13 @@ mod interop {
         let _ = sniff("fuzz.csv", bytes);
         let _ = interop::import(f, bytes, Some(&doc));
         type Reader = fn(&[u8], Option<&Document>) -> Result<Plan, interop::InteropError>;
-        let readers: [Reader; 5] = [w3c::import, hypothesis::import, brat::import, csv::import, jsonl::import];
+        let readers: [Reader; 5] = [
+            w3c::import,
+            hypothesis::import,
+            brat::import,
+            csv::import,
+            jsonl::import,
+        ];
         for read in readers {
             for cur in [Some(&doc), None] {
                 match read(bytes, cur) {
@@ -199,18 +205,30 @@ mod interop {
     /// One valid file of each format, for the mutation runs.
     fn seeds() -> Vec<Vec<u8>> {
         let doc = current();
-        let spans = [(13, 27, "person"), (35, 44, "organisation"), (13, 45, "claim"), (6, 9, "claim")];
+        let spans = [
+            (13, 27, "person"),
+            (35, 44, "organisation"),
+            (13, 45, "claim"),
+            (6, 9, "claim"),
+        ];
         let anns: Vec<Annotation> = spans
             .iter()
             .enumerate()
             .map(|(i, &(s, e, l))| {
-                let mut a = Annotation::at(&doc, format!("a{i}"), s, e, l, Timestamp(i as i64)).unwrap();
+                let mut a =
+                    Annotation::at(&doc, format!("a{i}"), s, e, l, Timestamp(i as i64)).unwrap();
                 a.note = "=note, \"quoted\"\nline".into();
                 a
             })
             .collect();
         let labels = LabelSet::default();
-        let s = Snapshot { doc: &doc, source_url: None, labels: &labels, annotations: &anns, generator_version: "0" };
+        let s = Snapshot {
+            doc: &doc,
+            source_url: None,
+            labels: &labels,
+            annotations: &anns,
+            generator_version: "0",
+        };
         let hyp = serde_json::json!({"rows": [{"id": "h", "uri": "u", "tags": ["person"], "text": "n",
             "target": [{"source": "u", "selector": [{"type": "TextPositionSelector", "start": 13, "end": 27},
             {"type": "TextQuoteSelector", "exact": "Patrick Starck", "prefix": "", "suffix": " quitte"}]}]}]});
@@ -275,7 +293,14 @@ mod interop {
     #[test]
     fn every_seed_is_read_by_its_sniffed_reader() {
         let doc = current();
-        let want = [Format::W3c, Format::Hypothesis, Format::Brat, Format::Brat, Format::Csv, Format::Jsonl];
+        let want = [
+            Format::W3c,
+            Format::Hypothesis,
+            Format::Brat,
+            Format::Brat,
+            Format::Csv,
+            Format::Jsonl,
+        ];
         for (bytes, f) in seeds().iter().zip(want) {
             assert_eq!(sniff("seed.ann", bytes), f);
             let plan = interop::import(f, bytes, Some(&doc)).unwrap_or_else(|e| panic!("{e}"));

@@ -1,11 +1,11 @@
 //! brat standoff: a `.zip` holding `NAME.txt` (the text) and `NAME.ann`.
 //!
-//! `.ann` lines, tab-separated (brat's own format):
+//! `.ann` lines, tab-separated (brat's own format; `⇥` is a tab):
 //!
 //! ```text
-//! T1	person 0 14	Patrick Starck
-//! T2	claim 20 31;32 40	first line second line
-//! #1	AnnotatorNotes T1	a note, on one line
+//! T1⇥person 0 14⇥Patrick Starck
+//! T2⇥claim 20 31;32 40⇥first line second line
+//! #1⇥AnnotatorNotes T1⇥a note, on one line
 //! ```
 //!
 //! * `T` lines: the label (whitespace in a label id becomes `_`), code point
@@ -31,7 +31,9 @@
 
 pub mod zip;
 
-use super::interop::{characters, quoted, text_input, Foreign, Format, InteropError, Plan, Snapshot};
+use super::interop::{
+    characters, quoted, text_input, Foreign, Format, InteropError, Plan, Snapshot,
+};
 use crate::core::document::{normalise_newlines, title_of};
 use crate::core::{Annotation, Document};
 
@@ -247,7 +249,8 @@ fn read_ann(
                     }
                     if e > raw_len {
                         return Err(err(format!(
-                            "offsets {s}..{e} are outside the text ({})", characters(raw_len)
+                            "offsets {s}..{e} are outside the text ({})",
+                            characters(raw_len)
                         )));
                     }
                     frags.push((s, e));

@@ -19,7 +19,9 @@
 
 use std::collections::HashMap;
 
-use super::interop::{characters, quoted, text_input, Foreign, Format, InteropError, Plan, Snapshot};
+use super::interop::{
+    characters, quoted, text_input, Foreign, Format, InteropError, Plan, Snapshot,
+};
 use crate::core::{Annotation, Document, Timestamp};
 
 const F: Format = Format::Csv;
@@ -215,7 +217,10 @@ pub fn import(bytes: &[u8], current: Option<&Document>) -> Result<Plan, InteropE
     let Some((header, body)) = rows.split_first() else {
         return Err(InteropError::new(F, "", "the file is empty"));
     };
-    let names: Vec<String> = header.iter().map(|h| h.trim().to_ascii_lowercase()).collect();
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
     let mut col: HashMap<&str, usize> = HashMap::new();
     for (i, n) in names.iter().enumerate() {
         if n.is_empty() {
@@ -282,7 +287,8 @@ pub fn import(bytes: &[u8], current: Option<&Document>) -> Result<Plan, InteropE
         }
         if end > len {
             return Err(err(format!(
-                "offsets {start}..{end} are outside the text ({})", characters(len)
+                "offsets {start}..{end} are outside the text ({})",
+                characters(len)
             )));
         }
         let at = doc.slice(start, end).unwrap_or("");

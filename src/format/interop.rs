@@ -434,7 +434,10 @@ fn sniff_json_head(text: &str) -> Format {
     let candidates = [
         (at(&["\"surligneur"]), Format::Surligneur),
         (at(&["\"rows\"", "\"export_date\""]), Format::Hypothesis),
-        (at(&["w3.org/ns/anno", "\"Annotation", "\"selector\""]), Format::W3c),
+        (
+            at(&["w3.org/ns/anno", "\"Annotation", "\"selector\""]),
+            Format::W3c,
+        ),
     ];
     if let Some((_, f)) = candidates
         .iter()
@@ -476,7 +479,8 @@ fn sniff_json(text: &str) -> Format {
                         Format::Hypothesis
                     } else if text.contains("w3.org/ns/anno")
                         || text.contains("\"selector\"")
-                        || text.contains("\"Annotation") {
+                        || text.contains("\"Annotation")
+                    {
                         Format::W3c
                     } else {
                         Format::Unknown

@@ -17,7 +17,9 @@
 
 use serde_json::{json, Value};
 
-use super::interop::{characters, json_error, text_input, Foreign, Format, InteropError, Plan, Snapshot};
+use super::interop::{
+    characters, json_error, text_input, Foreign, Format, InteropError, Plan, Snapshot,
+};
 use crate::core::document::{normalise_newlines, title_of};
 use crate::core::offsets::OffsetIndex;
 use crate::core::Document;
@@ -198,7 +200,10 @@ fn document(v: &Value, place: &str) -> Result<(String, String, Vec<Foreign>), In
             return Err(InteropError::new(
                 F,
                 p,
-                format!("offsets {s}..{e} are outside the text ({})", characters(raw_len)),
+                format!(
+                    "offsets {s}..{e} are outside the text ({})",
+                    characters(raw_len)
+                ),
             ));
         }
         let (s, e) = (map(s), map(e));

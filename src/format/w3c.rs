@@ -181,11 +181,17 @@ pub fn export_in(s: &Snapshot, units: Units) -> Vec<u8> {
     out.push_str("{\n  ");
     field(&mut out, true, "@context", CONTEXT);
     out.push_str(",\n  ");
-    let coll = format!("urn:uuid:{}", derived_uuid(&["collection\u{0}", s.doc.id()]));
+    let coll = format!(
+        "urn:uuid:{}",
+        derived_uuid(&["collection\u{0}", s.doc.id()])
+    );
     field(&mut out, true, "id", &coll);
     out.push_str(",\n  \"type\":\"AnnotationCollection\",\n  ");
     field(&mut out, true, "label", s.doc.title());
-    out.push_str(&format!(",\n  \"total\":{},\n  \"first\":{{\n    ", sorted.len()));
+    out.push_str(&format!(
+        ",\n  \"total\":{},\n  \"first\":{{\n    ",
+        sorted.len()
+    ));
     let page = format!("urn:uuid:{}", derived_uuid(&["page\u{0}", s.doc.id()]));
     field(&mut out, true, "id", &page);
     out.push_str(",\n    \"type\":\"AnnotationPage\",\n    \"startIndex\":0,\n    \"items\":[");
@@ -263,14 +269,16 @@ fn items(root: &Value) -> Result<Vec<(String, &Value)>, InteropError> {
                     ));
                 }
             }
-            Some(Value::String(iri)) => return Err(InteropError::new(
-                F,
-                "first",
-                format!(
+            Some(Value::String(iri)) => {
+                return Err(InteropError::new(
+                    F,
+                    "first",
+                    format!(
                     "the collection's page is only a link ({}), not embedded: save the page itself",
                     quoted(iri)
                 ),
-            )),
+                ))
+            }
             Some(page) => pages(page, "first", &mut out)?,
         },
         Value::Object(_) if has_type(root, "AnnotationPage") => pages(root, "", &mut out)?,
