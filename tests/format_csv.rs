@@ -175,11 +175,11 @@ fn extra_columns_are_written_after_and_read_back_as_extra() {
     let got = onto(csv::import(&bytes, Some(&doc)).unwrap());
     let claim = got.iter().find(|f| f.label == "claim").unwrap();
     assert_eq!(
-        claim.extra.get("speaker").map(String::as_str),
+        claim.extra("speaker"),
         Some("Patrick Starck")
     );
     assert_eq!(
-        claim.extra.get("verdict").map(String::as_str),
+        claim.extra("verdict"),
         Some("-false")
     );
     let person = got.iter().find(|f| f.label == "person").unwrap();

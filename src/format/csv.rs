@@ -12,7 +12,7 @@
 //!
 //! Import reads such a file onto the current text: the header names the
 //! columns (any order, any case; `label`, `start` and `end` are needed,
-//! unknown columns are kept in [`Foreign::extra`]); `start`/`end` are code
+//! unknown columns are kept in [`Foreign::extra`](super::interop::Foreign::extra)); `start`/`end` are code
 //! points and must fit the text, and a `quote` must be the text there. A
 //! header separated by semicolons (Excel in many European locales) is read
 //! with `;`. Rows whose cells are all empty are skipped.

@@ -15,7 +15,6 @@
 //! ([`Foreign::positions_refer_to_this_text`] is false) for the anchoring
 //! engine, together with the quote and its context.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::core::{Annotation, Document, LabelSet, Timestamp};
@@ -115,10 +114,20 @@ pub struct Foreign {
     pub created: Option<Timestamp>,
     /// When it last changed, if given.
     pub modified: Option<Timestamp>,
-    /// Columns (CSV) or keys this reader does not interpret, by name: room
-    /// for fields added later (a claim's speaker, a verdict). Empty values
-    /// are left out.
-    pub extra: BTreeMap<String, String>,
+    /// Columns (CSV) this reader does not interpret, `(header, cell)` in
+    /// column order: room for fields added later (a claim's speaker, a
+    /// verdict). Empty cells are left out. See [`Foreign::extra`].
+    pub extra: Vec<(String, String)>,
+}
+
+impl Foreign {
+    /// The cell of the extra column `name` (lower case), if not empty.
+    pub fn extra(&self, name: &str) -> Option<&str> {
+        self.extra
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// What an import would do, once the user agrees.
