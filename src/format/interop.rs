@@ -14,6 +14,13 @@
 //! refer to the page they were made on, so they come back only as hints
 //! ([`Foreign::positions_refer_to_this_text`] is false) for the anchoring
 //! engine, together with the quote and its context.
+//!
+//! Bundle cost, measured 2026-12-01 on a probe `cdylib` (wasm32, opt-level
+//! "z", LTO, wasm-bindgen 0.2.130, `wasm-opt -Oz`, gzip -9) that calls each
+//! module, against one that calls only `v1`: all five formats and `sniff`
+//! +41.0 KB gzip (+95 KB raw); alone, each with the shared code here: W3C
+//! +10.8 KB, brat +19.6 KB (of which inflating deflated zips, `miniz_oxide`,
+//! 5.7 KB), CSV +7.4 KB, JSONL +8.9 KB, Hypothesis +6.2 KB, `sniff` +2.5 KB.
 
 use std::fmt;
 
