@@ -381,29 +381,38 @@ pub(crate) fn at_hint(doc: &Document, quote: &str, hint: (usize, usize)) -> Opti
     (doc.slice(s, e) == Some(quote)).then_some((s, e))
 }
 
-/// Whether `quote` occurs in `text` once runs of whitespace (NBSP too) are
-/// made one space on both sides: a quote copied from a page whose layout
-/// differs.
-pub(crate) fn occurs_loosely(text: &str, quote: &str) -> bool {
-    fn squash(s: &str) -> String {
-        let mut out = String::with_capacity(s.len());
-        let mut space = false;
-        for c in s.chars() {
-            if c.is_whitespace() {
-                if !space {
-                    out.push(' ');
-                }
-                space = true;
-            } else {
-                out.push(c);
-                space = false;
+/// Runs of whitespace (NBSP too) made one space.
+fn squash(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if !space {
+                out.push(' ');
             }
+            space = true;
+        } else {
+            out.push(c);
+            space = false;
         }
-        out
     }
-    let q = squash(quote);
-    let q = q.trim();
-    !q.is_empty() && squash(text).contains(q)
+    out
+}
+
+/// Whether a quote occurs in a text once runs of whitespace (NBSP too)
+/// are made one space on both sides: a quote copied from a page whose
+/// layout differs. The squashed text is made once, on the first call.
+#[derive(Default)]
+pub(crate) struct Loose {
+    text: Option<String>,
+}
+
+impl Loose {
+    pub(crate) fn occurs(&mut self, text: &str, quote: &str) -> bool {
+        let q = squash(quote);
+        let q = q.trim();
+        !q.is_empty() && self.text.get_or_insert_with(|| squash(text)).contains(q)
+    }
 }
 
 /// Recognise a format by content. `name` (the file name) only breaks a

@@ -29,8 +29,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::interop::{
-    at_hint, join, json_input, occurs_loosely, quoted, Foreign, Format, InteropError, Plan,
-    Snapshot,
+    at_hint, join, json_input, quoted, Foreign, Format, InteropError, Loose, Plan, Snapshot,
 };
 use crate::core::{Annotation, Document, Timestamp};
 
@@ -467,11 +466,12 @@ pub(crate) fn check_quote(
     doc: &Document,
     loc: &Located,
     path: &str,
+    loose: &mut Loose,
 ) -> Result<Option<(usize, usize)>, InteropError> {
     if let Some(at) = loc.hint.and_then(|h| at_hint(doc, &loc.exact, h)) {
         return Ok(Some(at));
     }
-    if doc.text().contains(loc.exact.as_str()) || occurs_loosely(doc.text(), &loc.exact) {
+    if doc.text().contains(loc.exact.as_str()) || loose.occurs(doc.text(), &loc.exact) {
         return Ok(loc.hint);
     }
     Err(InteropError::new(
@@ -548,6 +548,7 @@ pub fn import(bytes: &[u8], current: Option<&Document>) -> Result<Plan, InteropE
     let root = json_input(F, bytes)?;
     let list = items(&root)?;
     let mut out = Vec::new();
+    let mut loose = Loose::default();
     for (path, a) in list {
         let here = |p: &str| join(&path, p);
         let Value::Object(_) = a else {
@@ -589,7 +590,7 @@ pub fn import(bytes: &[u8], current: Option<&Document>) -> Result<Plan, InteropE
             ));
         };
         if let Some(doc) = current {
-            loc.hint = check_quote(F, doc, &loc, &tp)?;
+            loc.hint = check_quote(F, doc, &loc, &tp, &mut loose)?;
         }
         let b = bodies(a, &path)?;
         let created = date(F, a, "created", &path)?;
