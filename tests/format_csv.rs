@@ -174,14 +174,8 @@ fn extra_columns_are_written_after_and_read_back_as_extra() {
         .starts_with("\u{feff}id,label,start,end,quote,note,created,modified,speaker,verdict\r\n"));
     let got = onto(csv::import(&bytes, Some(&doc)).unwrap());
     let claim = got.iter().find(|f| f.label == "claim").unwrap();
-    assert_eq!(
-        claim.extra.get("speaker").map(String::as_str),
-        Some("Patrick Starck")
-    );
-    assert_eq!(
-        claim.extra.get("verdict").map(String::as_str),
-        Some("-false")
-    );
+    assert_eq!(claim.extra("speaker"), Some("Patrick Starck"));
+    assert_eq!(claim.extra("verdict"), Some("-false"));
     let person = got.iter().find(|f| f.label == "person").unwrap();
     assert!(person.extra.is_empty());
 }

@@ -640,3 +640,33 @@ fn a_large_export_is_sniffed_by_its_head_and_read_back() {
         (Some(2_999 * per * 2), Some("Orange"))
     );
 }
+
+#[test]
+fn a_utf16_variant_exists_for_text_annotator() {
+    let (doc, anns) = fixture();
+    let labels = LabelSet::default();
+    let v: Value = serde_json::from_slice(&w3c::export_in(
+        &snapshot(&doc, &labels, &anns),
+        w3c::Units::Utf16,
+    ))
+    .unwrap();
+    let (s, e) = span(&doc, "Orange 😀 et SFR");
+    let item = v["first"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["target"]["selector"][0]["exact"] == "Orange 😀 et SFR")
+        .unwrap();
+    // One emoji before it, one inside it.
+    assert_eq!(
+        item["target"]["selector"][1],
+        json!({"type": "TextPositionSelector", "start": s + 1, "end": e + 2})
+    );
+    // And it reads back to code points on the same text.
+    let (got, _) = onto(w3c::import(&serde_json::to_vec(&v).unwrap(), Some(&doc)).unwrap());
+    let f = got
+        .iter()
+        .find(|f| f.quote.as_deref() == Some("Orange 😀 et SFR"))
+        .unwrap();
+    assert_eq!((f.start, f.end), (Some(s), Some(e)));
+}

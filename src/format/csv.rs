@@ -12,7 +12,7 @@
 //!
 //! Import reads such a file onto the current text: the header names the
 //! columns (any order, any case; `label`, `start` and `end` are needed,
-//! unknown columns are kept in [`Foreign::extra`]); `start`/`end` are code
+//! unknown columns are kept in [`Foreign::extra`](super::interop::Foreign::extra)); `start`/`end` are code
 //! points and must fit the text, and a `quote` must be the text there. A
 //! header separated by semicolons (Excel in many European locales) is read
 //! with `;`. Rows whose cells are all empty are skipped.
@@ -128,7 +128,7 @@ fn header_names(first_line: &str) -> Vec<String> {
     let sep = separator(first_line);
     first_line
         .split(sep)
-        .map(|c| c.trim().trim_matches('"').trim().to_lowercase())
+        .map(|c| c.trim().trim_matches('"').trim().to_ascii_lowercase())
         .collect()
 }
 
@@ -217,7 +217,10 @@ pub fn import(bytes: &[u8], current: Option<&Document>) -> Result<Plan, InteropE
     let Some((header, body)) = rows.split_first() else {
         return Err(InteropError::new(F, "", "the file is empty"));
     };
-    let names: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase())
+        .collect();
     let mut col: HashMap<&str, usize> = HashMap::new();
     for (i, n) in names.iter().enumerate() {
         if n.is_empty() {

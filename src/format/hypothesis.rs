@@ -74,6 +74,7 @@ fn rows(root: &Value) -> Result<Vec<(String, &Value)>, InteropError> {
 pub fn import(bytes: &[u8], current: Option<&Document>) -> Result<Plan, InteropError> {
     let root = json_input(F, bytes)?;
     let mut out = Vec::new();
+    let mut loose = super::interop::Loose::default();
     for (path, row) in rows(&root)? {
         let at = |k: &str| join(&path, k);
         let Value::Object(_) = row else {
@@ -120,7 +121,7 @@ pub fn import(bytes: &[u8], current: Option<&Document>) -> Result<Plan, InteropE
             continue; // a page note
         };
         if let Some(doc) = current {
-            loc.hint = check_quote(F, doc, &loc, &tp)?;
+            loc.hint = check_quote(F, doc, &loc, &tp, &mut loose)?;
         }
         let note = match row.get("text") {
             None | Some(Value::Null) => String::new(),

@@ -29,8 +29,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::interop::{
-    at_hint, join, json_input, occurs_loosely, quoted, Foreign, Format, InteropError, Plan,
-    Snapshot,
+    at_hint, join, json_input, quoted, Foreign, Format, InteropError, Loose, Plan, Snapshot,
 };
 use crate::core::{Annotation, Document, Timestamp};
 
@@ -105,7 +104,14 @@ fn field(out: &mut String, first: bool, key: &str, value: &str) {
 
 /// One annotation on one line (keys in reading order: id, type, dates,
 /// generator, body, target).
-fn annotation_line(out: &mut String, s: &Snapshot, source: &str, generator: &str, a: &Annotation) {
+fn annotation_line(
+    out: &mut String,
+    s: &Snapshot,
+    source: &str,
+    generator: &str,
+    a: &Annotation,
+    units: Units,
+) {
     let (prefix, suffix) = context(s.doc, a.start, a.end, CONTEXT_CHARS);
     out.push('{');
     field(out, true, "id", &annotation_iri(s.doc.id(), &a.id));
@@ -132,9 +138,15 @@ fn annotation_line(out: &mut String, s: &Snapshot, source: &str, generator: &str
     if !suffix.is_empty() {
         field(out, false, "suffix", suffix);
     }
+    let (start, end) = match units {
+        Units::CodePoints => (a.start, a.end),
+        Units::Utf16 => {
+            let u = |c: usize| s.doc.offsets().char_to_utf16(c).unwrap_or(c);
+            (u(a.start), u(a.end))
+        }
+    };
     out.push_str(&format!(
-        "}},{{\"type\":\"TextPositionSelector\",\"start\":{},\"end\":{}}}]}}}}",
-        a.start, a.end
+        "}},{{\"type\":\"TextPositionSelector\",\"start\":{start},\"end\":{end}}}]}}}}"
     ));
 }
 
@@ -144,6 +156,23 @@ fn annotation_line(out: &mut String, s: &Snapshot, source: &str, generator: &str
 /// a final newline. Written by hand in a fixed key order (no intermediate
 /// JSON tree: five times faster). Deterministic.
 pub fn export(s: &Snapshot) -> Vec<u8> {
+    export_in(s, Units::CodePoints)
+}
+
+/// What `TextPositionSelector` counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Units {
+    /// Unicode code points, as the W3C model requires (§4.2.5).
+    CodePoints,
+    /// UTF-16 code units, as @recogito/text-annotator reads them (it does
+    /// not re-anchor by quote, so code points would shift its highlights
+    /// after each emoji or other character outside the BMP).
+    Utf16,
+}
+
+/// The same file with positions in `units` ([`export`] is
+/// `Units::CodePoints`); only for a reader known to count UTF-16.
+pub fn export_in(s: &Snapshot, units: Units) -> Vec<u8> {
     let source = source_iri(s);
     let generator = format!("Surligneur {}", s.generator_version);
     let sorted = s.sorted();
@@ -167,7 +196,7 @@ pub fn export(s: &Snapshot) -> Vec<u8> {
     out.push_str(",\n    \"type\":\"AnnotationPage\",\n    \"startIndex\":0,\n    \"items\":[");
     for (i, a) in sorted.into_iter().enumerate() {
         out.push_str(if i == 0 { "\n      " } else { ",\n      " });
-        annotation_line(&mut out, s, &source, &generator, a);
+        annotation_line(&mut out, s, &source, &generator, a, units);
     }
     out.push_str("\n    ]\n  }\n}\n");
     out.into_bytes()
@@ -437,11 +466,12 @@ pub(crate) fn check_quote(
     doc: &Document,
     loc: &Located,
     path: &str,
+    loose: &mut Loose,
 ) -> Result<Option<(usize, usize)>, InteropError> {
     if let Some(at) = loc.hint.and_then(|h| at_hint(doc, &loc.exact, h)) {
         return Ok(Some(at));
     }
-    if doc.text().contains(loc.exact.as_str()) || occurs_loosely(doc.text(), &loc.exact) {
+    if doc.text().contains(loc.exact.as_str()) || loose.occurs(doc.text(), &loc.exact) {
         return Ok(loc.hint);
     }
     Err(InteropError::new(
@@ -518,6 +548,7 @@ pub fn import(bytes: &[u8], current: Option<&Document>) -> Result<Plan, InteropE
     let root = json_input(F, bytes)?;
     let list = items(&root)?;
     let mut out = Vec::new();
+    let mut loose = Loose::default();
     for (path, a) in list {
         let here = |p: &str| join(&path, p);
         let Value::Object(_) = a else {
@@ -559,7 +590,7 @@ pub fn import(bytes: &[u8], current: Option<&Document>) -> Result<Plan, InteropE
             ));
         };
         if let Some(doc) = current {
-            loc.hint = check_quote(F, doc, &loc, &tp)?;
+            loc.hint = check_quote(F, doc, &loc, &tp, &mut loose)?;
         }
         let b = bodies(a, &path)?;
         let created = date(F, a, "created", &path)?;
