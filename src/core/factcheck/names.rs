@@ -1,6 +1,6 @@
 //! Names: normalisation, spelling distance, and grouping suggestions.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -246,27 +246,26 @@ pub fn suggest_groupings(views: &[EntityView]) -> Vec<Suggestion> {
         reason: vec![None; n],
     };
 
-    // Same name: bucket by (label, key without spaces).
-    let mut same: HashMap<(&str, String), usize> = HashMap::new();
+    // Same name: bucket by (label, key without spaces). Keys are joined
+    // with U+001F, which a normalised name never contains.
+    let mut same: BTreeMap<String, usize> = BTreeMap::new();
     for i in 0..n {
         let compact = keys[i].replace(' ', "");
         if compact.is_empty() {
             continue;
         }
-        match same.entry((views[i].label.as_str(), compact)) {
-            std::collections::hash_map::Entry::Occupied(e) => {
-                dsu.union(*e.get(), i, SuggestionReason::SameName)
-            }
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(i);
+        let key = format!("{}\u{1f}{compact}", views[i].label);
+        match same.get(&key) {
+            Some(&first) => dsu.union(first, i, SuggestionReason::SameName),
+            None => {
+                same.insert(key, i);
             }
         }
     }
 
     // Similar spelling: bucket by (label, word count, all words but the
     // last, first letter of the last).
-    type Bucket<'a> = (&'a str, usize, String, char);
-    let mut buckets: HashMap<Bucket<'_>, Vec<usize>> = HashMap::new();
+    let mut buckets: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for i in 0..n {
         let w = &words[i];
         let Some((last, init)) = w.split_last() else {
@@ -275,14 +274,15 @@ pub fn suggest_groupings(views: &[EntityView]) -> Vec<Suggestion> {
         let Some(first) = last.chars().next() else {
             continue;
         };
-        buckets
-            .entry((views[i].label.as_str(), w.len(), init.join(" "), first))
-            .or_default()
-            .push(i);
+        let key = format!(
+            "{}\u{1f}{}\u{1f}{}\u{1f}{first}",
+            views[i].label,
+            w.len(),
+            init.join(" ")
+        );
+        buckets.entry(key).or_default().push(i);
     }
-    let mut bucket_list: Vec<&Vec<usize>> = buckets.values().collect();
-    bucket_list.sort();
-    for members in bucket_list {
+    for members in buckets.values() {
         for (x, &i) in members.iter().enumerate() {
             for &j in &members[x + 1..] {
                 let (Some(a), Some(b)) = (words[i].last(), words[j].last()) else {
@@ -300,11 +300,11 @@ pub fn suggest_groupings(views: &[EntityView]) -> Vec<Suggestion> {
     }
 
     // Same surname, people only.
-    let mut by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_surname: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for i in 0..n {
         if views[i].label == super::PERSON && words[i].len() >= 2 {
             if let Some(last) = words[i].last() {
-                by_surname.entry(last).or_default().push(i);
+                by_surname.entry((*last).to_owned()).or_default().push(i);
             }
         }
     }
@@ -312,7 +312,7 @@ pub fn suggest_groupings(views: &[EntityView]) -> Vec<Suggestion> {
         if views[i].label != super::PERSON || words[i].len() != 1 || keys[i].is_empty() {
             continue;
         }
-        let Some(full) = by_surname.get(keys[i].as_str()) else {
+        let Some(full) = by_surname.get(&keys[i]) else {
             continue;
         };
         let first_key = full.first().map(|&j| keys[j].replace(' ', ""));

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::small::order;
 use super::{RatingScale, Resolved, ORGANISATION, PERSON};
 
 /// Claims made by one speaker.
@@ -113,12 +114,16 @@ pub fn summary(resolved: &Resolved, scale: &RatingScale) -> Summary {
             None => unrated += 1,
         }
     }
-    speakers.sort_by(|a, b| {
+    let mut speakers: Vec<SpeakerCount> = order(speakers.len(), &|x, y| {
+        let (a, b) = (&speakers[x], &speakers[y]);
         b.claims
             .cmp(&a.claims)
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| a.entity.cmp(&b.entity))
-    });
+    })
+    .into_iter()
+    .map(|k| speakers[k].clone())
+    .collect();
     if unknown > 0 {
         speakers.push(SpeakerCount {
             entity: None,
@@ -145,12 +150,16 @@ pub fn summary(resolved: &Resolved, scale: &RatingScale) -> Summary {
             mentions: n,
         });
     }
-    mentions.sort_by(|a, b| {
+    let mentions: Vec<EntityCount> = order(mentions.len(), &|x, y| {
+        let (a, b) = (&mentions[x], &mentions[y]);
         b.mentions
             .cmp(&a.mentions)
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| a.entity.cmp(&b.entity))
-    });
+    })
+    .into_iter()
+    .map(|k| mentions[k].clone())
+    .collect();
 
     Summary {
         claims: resolved.claims.len(),
