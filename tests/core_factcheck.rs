@@ -1295,9 +1295,9 @@ fn naive_groups(views: &[EntityView]) -> Vec<Vec<String>> {
         }
     }
     let mut groups: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    for i in 0..n {
+    for (i, v) in views.iter().enumerate() {
         let r = find(&mut parent, i);
-        groups.entry(r).or_default().push(views[i].id.clone());
+        groups.entry(r).or_default().push(v.id.clone());
     }
     let mut out: Vec<Vec<String>> = groups.into_values().filter(|g| g.len() > 1).collect();
     for g in &mut out {
