@@ -1346,3 +1346,88 @@ proptest! {
         }
     }
 }
+
+/// Timings at the XL size (20,000 annotations, a 380,000-character
+/// article). Not an assertion (the machine is shared); run with
+/// `cargo test --release --test core_factcheck xl_timings -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn xl_timings() {
+    use std::time::Instant;
+    let mut text = String::new();
+    while text.chars().count() < 378_000 {
+        text.push_str(SEED);
+        text.push_str("\n\n");
+    }
+    let doc = Document::from_plain_text(&text);
+    let t = Instant::now();
+    let occ = occurrences(&doc, "Patrick Starck", &[], "person");
+    eprintln!(
+        "occurrences, {} chars: {} in {:?}",
+        doc.len_chars(),
+        occ.len(),
+        t.elapsed()
+    );
+    let names = [
+        "Patrick Starck",
+        "Patrick Stark",
+        "Cloudwatt",
+        "Orange",
+        "Pierre Paperon",
+        "Thalès",
+    ];
+    let label = |i: usize| match (i % 5, i % 2) {
+        (0, _) => "claim",
+        (_, 0) => "person",
+        _ => "organisation",
+    };
+    let anns: Vec<Annotation> = (0..20_000)
+        .map(|i| {
+            ann(
+                &format!("a{i:05}"),
+                i * 10,
+                i * 10 + 5,
+                label(i),
+                &format!("{} {}", names[i % 6], i % 700),
+            )
+        })
+        .collect();
+    let mems: Vec<Membership> = (0..5000)
+        .map(|i| {
+            member(
+                &format!("a{:05}", i * 3),
+                &format!("a{:05}", (i * 7) % 20000),
+            )
+        })
+        .collect();
+    let fs: Vec<ClaimFacts> = (0..4000)
+        .map(|i| {
+            facts(
+                &format!("a{:05}", i * 5),
+                Some(&format!("a{:05}", i * 2 + 1)),
+                Some("true"),
+            )
+        })
+        .collect();
+    let scale = RatingScale::default();
+    let t = Instant::now();
+    let records = Records {
+        annotations: &anns,
+        entities: &[],
+        memberships: &mems,
+        facts: &fs,
+    };
+    let r = resolve(records, &scale);
+    eprintln!("resolve: {:?} ({} entities)", t.elapsed(), r.entities.len());
+    let t = Instant::now();
+    let s = suggest_groupings(&r.entities);
+    eprintln!("suggest_groupings: {:?} ({} groups)", t.elapsed(), s.len());
+    let t = Instant::now();
+    let sm = summary(&r, &scale);
+    eprintln!("summary: {:?} ({} claims)", t.elapsed(), sm.claims);
+    let t = Instant::now();
+    let (b, _) =
+        surligneur::format::claimreview::export(&doc, None, &r, &scale, &Default::default());
+    eprintln!("claimreview export: {:?} ({} bytes)", t.elapsed(), b.len());
+    check_invariants(records, &scale, &r).unwrap();
+}

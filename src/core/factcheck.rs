@@ -575,6 +575,14 @@ pub fn resolve(records: Records<'_>, scale: &RatingScale) -> Resolved {
             }
         }
     }
+    // Rule 4's fallback: membership target -> first mention (document
+    // order) pointing at it.
+    let mut pointing_at: Index<'_> = Index::new();
+    for (i, a) in mentions.iter().enumerate() {
+        if let Some(m) = membership_of(&a.id) {
+            pointing_at.entry(m.entity.as_str()).or_insert(i);
+        }
+    }
     let picked: Vec<usize> = ann
         .values()
         .copied()
@@ -594,12 +602,11 @@ pub fn resolve(records: Records<'_>, scale: &RatingScale) -> Resolved {
                     if let Some(&v) = entity_of.get(s) {
                         return Some(v);
                     }
-                    // Mentions are in document order: the first one still
+                    // The first mention, in document order, still
                     // pointing at s.
-                    mentions
-                        .iter()
-                        .find(|a| membership_of(&a.id).is_some_and(|m| m.entity == s))
-                        .and_then(|a| entity_of.get(&a.id).copied())
+                    pointing_at
+                        .get(s)
+                        .and_then(|&i| entity_of.get(&mentions[i].id).copied())
                 })
                 .map(|v| views[v].id.clone());
             ClaimView {

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::small::order;
+use super::small::{order, Index};
 use super::{RatingScale, Resolved, ORGANISATION, PERSON};
 
 /// Claims made by one speaker.
@@ -90,18 +90,19 @@ pub fn summary(resolved: &Resolved, scale: &RatingScale) -> Summary {
             claims: 0,
         })
         .collect();
+    let mut slot: Index<'_> = Index::new();
     for c in &resolved.claims {
         match c.speaker.as_deref().and_then(|s| resolved.entity(s)) {
-            Some(e) => match speakers
-                .iter_mut()
-                .find(|s| s.entity.as_deref() == Some(e.id.as_str()))
-            {
-                Some(s) => s.claims += 1,
-                None => speakers.push(SpeakerCount {
-                    entity: Some(e.id.clone()),
-                    name: e.name.clone(),
-                    claims: 1,
-                }),
+            Some(e) => match slot.get(e.id.as_str()) {
+                Some(&k) => speakers[k].claims += 1,
+                None => {
+                    slot.insert(e.id.as_str(), speakers.len());
+                    speakers.push(SpeakerCount {
+                        entity: Some(e.id.clone()),
+                        name: e.name.clone(),
+                        claims: 1,
+                    });
+                }
             },
             None => unknown += 1,
         }
