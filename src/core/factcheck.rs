@@ -37,7 +37,10 @@
 //!    if memberships still point at it (the entity was deleted), to the
 //!    entity of the first such mention in document order; otherwise to
 //!    *unknown*. A verdict that is not on the rating scale is *not yet
-//!    rated*.
+//!    rated*. Facts of an annotation that is not (or no longer) a claim
+//!    are ignored, and count again if it is relabelled a claim; likewise
+//!    a mention relabelled to another entity label leaves its entity
+//!    (rule 2) and rejoins it if relabelled back.
 //!
 //! Rule 2 with rule 4 is how "deleting an entity in one tab while the
 //! other adds a mention to it loses neither": after the merge the entity
