@@ -1227,3 +1227,207 @@ proptest! {
         }
     }
 }
+
+/// The suggestion rules, naively: every pair compared.
+fn naive_groups(views: &[EntityView]) -> Vec<Vec<String>> {
+    let n = views.len();
+    let key = |i: usize| normalise_name(&views[i].name);
+    let compact = |i: usize| key(i).replace(' ', "");
+    let words = |i: usize| -> Vec<String> { key(i).split(' ').map(str::to_owned).collect() };
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut Vec<usize>, x: usize) -> usize {
+        if p[x] == x {
+            x
+        } else {
+            let r = find(p, p[x]);
+            p[x] = r;
+            r
+        }
+    }
+    let linked = |i: usize, j: usize| -> bool {
+        if views[i].label != views[j].label {
+            return false;
+        }
+        if !compact(i).is_empty() && compact(i) == compact(j) {
+            return true;
+        }
+        let (wi, wj) = (words(i), words(j));
+        if wi.len() == wj.len() && wi[..wi.len() - 1] == wj[..wj.len() - 1] {
+            let (a, b) = (&wi[wi.len() - 1], &wj[wj.len() - 1]);
+            let min = a.chars().count().min(b.chars().count());
+            let allowed = if min <= 3 {
+                0
+            } else if min <= 8 {
+                1
+            } else {
+                2
+            };
+            if a != b
+                && !a.is_empty()
+                && a.chars().next() == b.chars().next()
+                && allowed > 0
+                && edit_distance(a, b, allowed) <= allowed
+            {
+                return true;
+            }
+        }
+        let surname = |alone: usize, full: usize| {
+            let (wa, wf) = (words(alone), words(full));
+            views[alone].label == "person"
+                && wa.len() == 1
+                && !wa[0].is_empty()
+                && wf.len() >= 2
+                && wf.last() == Some(&wa[0])
+                && (0..n).all(|k| {
+                    let wk = words(k);
+                    !(views[k].label == "person" && wk.len() >= 2 && wk.last() == Some(&wa[0]))
+                        || compact(k) == compact(full)
+                })
+        };
+        surname(i, j) || surname(j, i)
+    };
+    for i in 0..n {
+        for j in i + 1..n {
+            if linked(i, j) {
+                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (i, v) in views.iter().enumerate() {
+        let r = find(&mut parent, i);
+        groups.entry(r).or_default().push(v.id.clone());
+    }
+    let mut out: Vec<Vec<String>> = groups.into_values().filter(|g| g.len() > 1).collect();
+    for g in &mut out {
+        g.sort();
+    }
+    out.sort();
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn suggestions_match_every_pair_compared(
+        names in prop::collection::vec(
+            (
+                prop::sample::select(vec!["", "Patrick ", "patrick ", "Pierre ", "P. ", "Jean-"]),
+                prop::sample::select(vec!["Starck", "Stark", "STARK", "Starbucks", "Dupont", "Dupond", "Durand", "Ng", "Nq", "Cloudwatt", "Cloud Watt", "Thalès"]),
+                prop::sample::select(vec!["person", "organisation"]),
+                1..4usize,
+            ),
+            0..9,
+        )
+    ) {
+        let views: Vec<EntityView> = names
+            .iter()
+            .enumerate()
+            .map(|(i, (first, last, label, m))| view(&format!("v{i}"), label, &format!("{first}{last}"), *m))
+            .collect();
+        let got = suggest_groupings(&views);
+        let mut groups: Vec<Vec<String>> = got
+            .iter()
+            .map(|s| {
+                let mut g = s.merge.clone();
+                g.push(s.keep.clone());
+                g.sort();
+                g
+            })
+            .collect();
+        groups.sort();
+        prop_assert_eq!(groups, naive_groups(&views));
+        for s in &got {
+            // The kept entity has the most mentions of its group.
+            let count = |id: &str| views.iter().find(|v| v.id == id).unwrap().mentions.len();
+            prop_assert!(s.merge.iter().all(|m| count(m) <= count(&s.keep)));
+        }
+    }
+}
+
+/// Timings at the XL size (20,000 annotations, a 380,000-character
+/// article). Not an assertion (the machine is shared); run with
+/// `cargo test --release --test core_factcheck xl_timings -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn xl_timings() {
+    use std::time::Instant;
+    let mut text = String::new();
+    while text.chars().count() < 378_000 {
+        text.push_str(SEED);
+        text.push_str("\n\n");
+    }
+    let doc = Document::from_plain_text(&text);
+    let t = Instant::now();
+    let occ = occurrences(&doc, "Patrick Starck", &[], "person");
+    eprintln!(
+        "occurrences, {} chars: {} in {:?}",
+        doc.len_chars(),
+        occ.len(),
+        t.elapsed()
+    );
+    let names = [
+        "Patrick Starck",
+        "Patrick Stark",
+        "Cloudwatt",
+        "Orange",
+        "Pierre Paperon",
+        "Thalès",
+    ];
+    let label = |i: usize| match (i % 5, i % 2) {
+        (0, _) => "claim",
+        (_, 0) => "person",
+        _ => "organisation",
+    };
+    let anns: Vec<Annotation> = (0..20_000)
+        .map(|i| {
+            ann(
+                &format!("a{i:05}"),
+                i * 10,
+                i * 10 + 5,
+                label(i),
+                &format!("{} {}", names[i % 6], i % 700),
+            )
+        })
+        .collect();
+    let mems: Vec<Membership> = (0..5000)
+        .map(|i| {
+            member(
+                &format!("a{:05}", i * 3),
+                &format!("a{:05}", (i * 7) % 20000),
+            )
+        })
+        .collect();
+    let fs: Vec<ClaimFacts> = (0..4000)
+        .map(|i| {
+            facts(
+                &format!("a{:05}", i * 5),
+                Some(&format!("a{:05}", i * 2 + 1)),
+                Some("true"),
+            )
+        })
+        .collect();
+    let scale = RatingScale::default();
+    let t = Instant::now();
+    let records = Records {
+        annotations: &anns,
+        entities: &[],
+        memberships: &mems,
+        facts: &fs,
+    };
+    let r = resolve(records, &scale);
+    eprintln!("resolve: {:?} ({} entities)", t.elapsed(), r.entities.len());
+    let t = Instant::now();
+    let s = suggest_groupings(&r.entities);
+    eprintln!("suggest_groupings: {:?} ({} groups)", t.elapsed(), s.len());
+    let t = Instant::now();
+    let sm = summary(&r, &scale);
+    eprintln!("summary: {:?} ({} claims)", t.elapsed(), sm.claims);
+    let t = Instant::now();
+    let (b, _) =
+        surligneur::format::claimreview::export(&doc, None, &r, &scale, &Default::default());
+    eprintln!("claimreview export: {:?} ({} bytes)", t.elapsed(), b.len());
+    check_invariants(records, &scale, &r).unwrap();
+}

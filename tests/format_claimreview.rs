@@ -401,7 +401,8 @@ proptest! {
         for (i, ((s, e), (_, verdict, speaker))) in spans.iter().zip(&claims).enumerate() {
             anns.push(Annotation::at(&doc, format!("c{i}"), *s, *e, "claim", Timestamp(0)).unwrap());
             let verdict = verdict.map(|v| scale.0.get(v).map_or("gone".to_owned(), |r| r.id.clone()));
-            fs.push(facts(&format!("c{i}"), speaker.map(|s| format!("s{s}")).as_deref(), verdict.as_deref(), "why"));
+            let why = format!("{}\u{1}\t\u{7f}\u{2028}\\\"\u{1f600}", claims[i].0);
+            fs.push(facts(&format!("c{i}"), speaker.map(|s| format!("s{s}")).as_deref(), verdict.as_deref(), &why));
         }
         let r = resolve(Records { annotations: &anns, entities: &[], memberships: &[], facts: &fs }, &scale);
         let settings = ReviewSettings {
@@ -421,6 +422,14 @@ proptest! {
         prop_assert_eq!(v.as_array().unwrap().len(), rated.len());
         for (o, c) in v.as_array().unwrap().iter().zip(&rated) {
             prop_assert_eq!(o["claimReviewed"].as_str().unwrap(), claim_text(&c.quote));
+            prop_assert_eq!(o["reviewRating"]["ratingExplanation"].as_str().unwrap(), c.explanation.trim());
+        }
+        // Pretty: one member per line, indented by two spaces a level.
+        let text = std::str::from_utf8(&bytes).unwrap();
+        prop_assert!(text.ends_with("]\n"));
+        for line in text.lines() {
+            let indent = line.len() - line.trim_start_matches(' ').len();
+            prop_assert_eq!(indent % 2, 0, "{:?}", line);
         }
         let required = warnings.iter().any(|w| w.severity() == Severity::Required);
         prop_assert_eq!(required, !url_ok);

@@ -37,7 +37,10 @@
 //!    if memberships still point at it (the entity was deleted), to the
 //!    entity of the first such mention in document order; otherwise to
 //!    *unknown*. A verdict that is not on the rating scale is *not yet
-//!    rated*.
+//!    rated*. Facts of an annotation that is not (or no longer) a claim
+//!    are ignored, and count again if it is relabelled a claim; likewise
+//!    a mention relabelled to another entity label leaves its entity
+//!    (rule 2) and rejoins it if relabelled back.
 //!
 //! Rule 2 with rule 4 is how "deleting an entity in one tab while the
 //! other adds a mention to it loses neither": after the merge the entity
@@ -50,6 +53,7 @@
 
 mod names;
 mod occurrences;
+mod small;
 mod summary;
 mod urls;
 
@@ -58,6 +62,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use super::{Annotation, Timestamp};
+use small::{in_document_order, order, Index};
 
 pub use names::{edit_distance, normalise_name, suggest_groupings, Suggestion, SuggestionReason};
 pub use occurrences::occurrences;
@@ -333,8 +338,8 @@ pub struct Resolved {
     pub entities: Vec<EntityView>,
     /// One per claim annotation, document order.
     pub claims: Vec<ClaimView>,
-    entity_of: HashMap<String, usize>,
-    by_id: HashMap<String, usize>,
+    entity_of: BTreeMap<String, usize>,
+    by_id: BTreeMap<String, usize>,
 }
 
 impl Resolved {
@@ -366,15 +371,10 @@ impl Resolved {
     }
 }
 
-/// Among duplicates of one key, the record kept: the latest `modified`,
-/// then the greatest by a content key, so the choice never depends on
-/// input order.
-fn newest<'a, T, K: Ord>(a: &'a T, b: &'a T, key: impl Fn(&T) -> (Timestamp, K)) -> &'a T {
-    if key(b) > key(a) {
-        b
-    } else {
-        a
-    }
+/// Whether `a` wins over `b` among duplicates: later `modified`, then
+/// the greater content key, so the choice never depends on input order.
+fn newer<K: Ord>(a: (Timestamp, K), b: (Timestamp, K)) -> bool {
+    a > b
 }
 
 /// Where one mention's membership leads, before chains are followed.
@@ -388,67 +388,75 @@ enum Step {
 }
 
 /// Resolve the records of one document (see the module documentation).
-/// Linear in the number of records, apart from sorting.
+/// O(n log n) in the number of records.
 pub fn resolve(records: Records<'_>, scale: &RatingScale) -> Resolved {
+    let anns = records.annotations;
     // Annotations by id (a duplicate id keeps the first: the annotation
     // set never has duplicates).
-    let mut ann: HashMap<&str, &Annotation> = HashMap::new();
-    for a in records.annotations {
-        ann.entry(a.id.as_str()).or_insert(a);
+    let mut ann: Index<'_> = Index::new();
+    for (i, a) in anns.iter().enumerate() {
+        ann.entry(a.id.as_str()).or_insert(i);
     }
-    let mut mentions: Vec<&Annotation> = ann
+    let label_of = |id: &str| ann.get(id).map(|&i| anns[i].label.as_str());
+    let picked: Vec<usize> = ann
         .values()
         .copied()
-        .filter(|a| is_entity_label(&a.label))
+        .filter(|&i| is_entity_label(&anns[i].label))
         .collect();
-    mentions.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-    let mention_index: HashMap<&str, usize> = mentions
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.id.as_str(), i))
-        .collect();
+    let mentions = in_document_order(anns, &picked);
+    // Maps are filled by insert, never collected: collecting into a
+    // BTreeMap sorts, and each sort instantiated costs kilobytes of wasm.
+    let mut mention_index: Index<'_> = Index::new();
+    for (i, a) in mentions.iter().enumerate() {
+        mention_index.insert(a.id.as_str(), i);
+    }
 
-    // Entity records, deduplicated, valid ones only.
-    let mut records_by_id: BTreeMap<&str, &Entity> = BTreeMap::new();
-    for e in records.entities {
-        let valid =
-            is_entity_label(&e.label) && ann.get(e.id.as_str()).is_none_or(|a| a.label == e.label);
+    // Entity records, deduplicated, valid ones only; sorted by id.
+    let ents = records.entities;
+    let mut records_by_id: Index<'_> = Index::new();
+    for (i, e) in ents.iter().enumerate() {
+        let valid = is_entity_label(&e.label) && label_of(&e.id).is_none_or(|l| l == e.label);
         if !valid {
             continue;
         }
-        records_by_id
-            .entry(e.id.as_str())
-            .and_modify(|cur| {
-                *cur = newest(*cur, e, |x| {
-                    (
-                        x.modified,
-                        (x.name.clone(), x.label.clone(), x.wikidata.clone()),
-                    )
-                })
-            })
-            .or_insert(e);
+        let key = |x: &Entity| {
+            (
+                x.modified,
+                (x.name.clone(), x.label.clone(), x.wikidata.clone()),
+            )
+        };
+        match records_by_id.get(e.id.as_str()) {
+            Some(&c) if !newer(key(e), key(&ents[c])) => {}
+            _ => {
+                records_by_id.insert(e.id.as_str(), i);
+            }
+        }
     }
-    let entity_records: Vec<&Entity> = records_by_id.values().copied().collect();
-    let record_index: HashMap<&str, usize> = entity_records
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.id.as_str(), i))
-        .collect();
+    let entity_records: Vec<&Entity> = records_by_id.values().map(|&i| &ents[i]).collect();
+    let mut record_index: Index<'_> = Index::new();
+    for (i, e) in entity_records.iter().enumerate() {
+        record_index.insert(e.id.as_str(), i);
+    }
 
     // Memberships, deduplicated by mention.
-    let mut membership: HashMap<&str, &Membership> = HashMap::new();
-    for m in records.memberships {
-        membership
-            .entry(m.mention.as_str())
-            .and_modify(|cur| *cur = newest(*cur, m, |x| (x.modified, x.entity.clone())))
-            .or_insert(m);
+    let mems = records.memberships;
+    let mut membership: Index<'_> = Index::new();
+    for (i, m) in mems.iter().enumerate() {
+        let key = |x: &Membership| (x.modified, x.entity.clone());
+        match membership.get(m.mention.as_str()) {
+            Some(&c) if !newer(key(m), key(&mems[c])) => {}
+            _ => {
+                membership.insert(m.mention.as_str(), i);
+            }
+        }
     }
+    let membership_of = |id: &str| membership.get(id).map(|&i| &mems[i]);
 
     // One step per mention.
     let steps: Vec<Step> = mentions
         .iter()
         .map(|a| {
-            let Some(m) = membership.get(a.id.as_str()) else {
+            let Some(m) = membership_of(&a.id) else {
                 return Step::Own;
             };
             let t = m.entity.as_str();
@@ -469,41 +477,38 @@ pub fn resolve(records: Records<'_>, scale: &RatingScale) -> Resolved {
     // Follow chains. Result per mention: Ok(record index) or Err(mention
     // index of the implicit entity).
     let n = mentions.len();
+    let own = |m: usize| match record_index.get(mentions[m].id.as_str()) {
+        // A mention whose id is a record's id (rule 1) joins it.
+        Some(&r) => Ok(r),
+        None => Err(m),
+    };
     let mut result: Vec<Option<Result<usize, usize>>> = vec![None; n];
     let mut on_path = vec![false; n];
     for start in 0..n {
         if result[start].is_some() {
             continue;
         }
-        let mut path = Vec::new();
+        let mut path: Vec<usize> = Vec::new();
         let mut cur = start;
         let end = loop {
             if let Some(r) = result[cur] {
                 break r;
             }
             if on_path[cur] {
-                // A cycle: from cur to the end of the path.
+                // A cycle: from cur to the end of the path; its smallest id.
                 let from = path.iter().position(|&p| p == cur).unwrap_or(0);
-                let canon = path[from..]
-                    .iter()
-                    .copied()
-                    .min_by(|&x: &usize, &y: &usize| mentions[x].id.cmp(&mentions[y].id))
-                    .unwrap_or(cur);
-                break match record_index.get(mentions[canon].id.as_str()) {
-                    Some(&r) => Ok(r),
-                    None => Err(canon),
-                };
+                let mut canon: usize = cur;
+                for &p in &path[from..] {
+                    if mentions[p].id < mentions[canon].id {
+                        canon = p;
+                    }
+                }
+                break own(canon);
             }
             on_path[cur] = true;
             path.push(cur);
             match steps[cur] {
-                Step::Own => {
-                    // A mention whose id is a record's id (rule 1) joins it.
-                    break match record_index.get(mentions[cur].id.as_str()) {
-                        Some(&r) => Ok(r),
-                        None => Err(cur),
-                    };
-                }
+                Step::Own => break own(cur),
                 Step::Record(r) => break Ok(r),
                 Step::Mention(j) => cur = j,
             }
@@ -515,77 +520,97 @@ pub fn resolve(records: Records<'_>, scale: &RatingScale) -> Resolved {
     }
 
     // Views.
-    #[derive(PartialEq, Eq, Hash, Clone, Copy)]
-    enum Key {
-        Record(usize),
-        Implicit(usize),
-    }
     let mut views: Vec<EntityView> = Vec::new();
-    let mut view_of: HashMap<Key, usize> = HashMap::new();
-    let mut entity_of: HashMap<String, usize> = HashMap::new();
+    let mut record_view_of: Vec<Option<usize>> = vec![None; entity_records.len()];
+    let mut implicit_view_of: Vec<Option<usize>> = vec![None; n];
+    let mut entity_of: BTreeMap<String, usize> = BTreeMap::new();
     for (i, a) in mentions.iter().enumerate() {
-        let key = match result[i] {
-            Some(Ok(r)) => Key::Record(r),
-            Some(Err(m)) => Key::Implicit(m),
-            None => Key::Implicit(i),
+        let key = result[i].unwrap_or(Err(i));
+        let slot = match key {
+            Ok(r) => &mut record_view_of[r],
+            Err(m) => &mut implicit_view_of[m],
         };
-        let v = *view_of.entry(key).or_insert_with(|| {
+        let v = *slot.get_or_insert_with(|| {
             views.push(match key {
-                Key::Record(r) => record_view(entity_records[r]),
-                Key::Implicit(m) => implicit_view(mentions[m]),
+                Ok(r) => record_view(entity_records[r]),
+                Err(m) => implicit_view(mentions[m]),
             });
             views.len() - 1
         });
         views[v].mentions.push(a.id.clone());
         entity_of.insert(a.id.clone(), v);
     }
-    let mut empty: Vec<&Entity> = entity_records
+    let empty: Vec<&Entity> = entity_records
         .iter()
-        .enumerate()
-        .filter(|(r, _)| !view_of.contains_key(&Key::Record(*r)))
-        .map(|(_, e)| *e)
+        .zip(&record_view_of)
+        .filter(|(_, v)| v.is_none())
+        .map(|(e, _)| *e)
         .collect();
-    empty.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
-    views.extend(empty.into_iter().map(record_view));
-    let by_id: HashMap<String, usize> = views
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (v.id.clone(), i))
-        .collect();
+    for k in order(empty.len(), &|x, y| {
+        (&empty[x].name, &empty[x].id).cmp(&(&empty[y].name, &empty[y].id))
+    }) {
+        views.push(record_view(empty[k]));
+    }
+    let mut by_id: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, v) in views.iter().enumerate() {
+        by_id.insert(v.id.clone(), i);
+    }
 
     // Claims.
-    let mut facts: HashMap<&str, &ClaimFacts> = HashMap::new();
-    for f in records.facts {
-        facts
-            .entry(f.claim.as_str())
-            .and_modify(|cur| {
-                *cur = newest(*cur, f, |x| {
-                    (
-                        x.modified,
-                        (
-                            x.speaker.clone(),
-                            x.verdict.clone(),
-                            x.explanation.clone(),
-                            x.sources.clone(),
-                        ),
-                    )
-                })
-            })
-            .or_insert(f);
+    let fs = records.facts;
+    let mut facts: Index<'_> = Index::new();
+    for (i, f) in fs.iter().enumerate() {
+        let key = |x: &ClaimFacts| {
+            (
+                x.modified,
+                (
+                    x.speaker.clone(),
+                    x.verdict.clone(),
+                    x.explanation.clone(),
+                    x.sources.clone(),
+                ),
+            )
+        };
+        match facts.get(f.claim.as_str()) {
+            Some(&c) if !newer(key(f), key(&fs[c])) => {}
+            _ => {
+                facts.insert(f.claim.as_str(), i);
+            }
+        }
     }
-    let mut claim_anns: Vec<&Annotation> = ann
+    // Rule 4's fallback: membership target -> first mention (document
+    // order) pointing at it.
+    let mut pointing_at: Index<'_> = Index::new();
+    for (i, a) in mentions.iter().enumerate() {
+        if let Some(m) = membership_of(&a.id) {
+            pointing_at.entry(m.entity.as_str()).or_insert(i);
+        }
+    }
+    let picked: Vec<usize> = ann
         .values()
         .copied()
-        .filter(|a| is_claim_label(&a.label))
+        .filter(|&i| is_claim_label(&anns[i].label))
         .collect();
-    claim_anns.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-    let claims = claim_anns
+    let claims = in_document_order(anns, &picked)
         .into_iter()
         .map(|a| {
-            let f = facts.get(a.id.as_str());
+            let f = facts.get(a.id.as_str()).map(|&i| &fs[i]);
             let speaker = f
                 .and_then(|f| f.speaker.as_deref())
-                .and_then(|s| resolve_speaker(s, &by_id, &entity_of, &mentions, &membership))
+                .and_then(|s| {
+                    // Rule 4.
+                    if let Some(&v) = by_id.get(s) {
+                        return Some(v);
+                    }
+                    if let Some(&v) = entity_of.get(s) {
+                        return Some(v);
+                    }
+                    // The first mention, in document order, still
+                    // pointing at s.
+                    pointing_at
+                        .get(s)
+                        .and_then(|&i| entity_of.get(&mentions[i].id).copied())
+                })
                 .map(|v| views[v].id.clone());
             ClaimView {
                 claim: a.id.clone(),
@@ -628,27 +653,6 @@ fn implicit_view(a: &Annotation) -> EntityView {
         mentions: Vec::new(),
         implicit: true,
     }
-}
-
-/// Rule 4: the view index a speaker id resolves to.
-fn resolve_speaker(
-    s: &str,
-    by_id: &HashMap<String, usize>,
-    entity_of: &HashMap<String, usize>,
-    mentions: &[&Annotation],
-    membership: &HashMap<&str, &Membership>,
-) -> Option<usize> {
-    if let Some(&v) = by_id.get(s) {
-        return Some(v);
-    }
-    if let Some(&v) = entity_of.get(s) {
-        return Some(v);
-    }
-    // Mentions are in document order: the first one still pointing at s.
-    mentions
-        .iter()
-        .find(|a| membership.get(a.id.as_str()).is_some_and(|m| m.entity == s))
-        .and_then(|a| entity_of.get(&a.id).copied())
 }
 
 /// Every entity with its mentions: [`resolve`]'s entity list.

@@ -30,17 +30,16 @@
 //! URL. Advice: a claim longer than 75 characters.
 //!
 //! Output: a JSON array of objects, each with its own `@context`,
-//! pretty-printed, keys sorted, claims in document order; deterministic.
+//! pretty-printed, claims in document order, keys in a fixed order;
+//! deterministic.
 //! `<`, `>` and `&` are written as `\u003c`, `\u003e`, `\u0026` so that
 //! the file can be pasted into a `<script type="application/ld+json">`
 //! element as is: a claim reading `</script><script>…` stays text.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
 
 use crate::core::factcheck::{
-    check_http_url, validate_wikidata, wikidata_url, ClaimView, RatingScale, Resolved, UrlProblem,
-    PERSON,
+    check_http_url, validate_wikidata, wikidata_url, RatingScale, Resolved, UrlProblem, PERSON,
 };
 use crate::core::{Document, Timestamp};
 
@@ -157,6 +156,99 @@ pub fn claim_text(quote: &str) -> String {
     }
 }
 
+/// A link from the settings or the article: `None` and a warning when it
+/// is missing (if that deserves one) or not an http(s) link.
+fn usable<'a>(
+    url: Option<&'a str>,
+    missing: Option<Warning>,
+    invalid: fn(UrlProblem) -> Warning,
+    warnings: &mut Vec<Warning>,
+) -> Option<&'a str> {
+    match url.map(str::trim) {
+        None | Some("") => {
+            warnings.extend(missing);
+            None
+        }
+        Some(u) => match check_http_url(u) {
+            Ok(()) => Some(u),
+            Err(p) => {
+                warnings.push(invalid(p));
+                None
+            }
+        },
+    }
+}
+
+/// A pretty JSON writer (two-space indentation, like
+/// `serde_json::to_string_pretty`), small on purpose: building a
+/// `serde_json::Value` tree for this cost several kilobytes of wasm.
+struct Json {
+    out: String,
+    /// Per open object or array: whether it has a member yet.
+    open: Vec<bool>,
+}
+
+impl Json {
+    fn member(&mut self, key: Option<&str>) {
+        if let Some(has) = self.open.last_mut() {
+            if *has {
+                self.out.push(',');
+            }
+            *has = true;
+            self.out.push('\n');
+            for _ in 0..self.open.len() {
+                self.out.push_str("  ");
+            }
+        }
+        if let Some(k) = key {
+            self.string(k);
+            self.out.push_str(": ");
+        }
+    }
+    fn begin(&mut self, key: Option<&str>, bracket: char) {
+        self.member(key);
+        self.out.push(bracket);
+        self.open.push(false);
+    }
+    fn end(&mut self, bracket: char) {
+        if self.open.pop() == Some(true) {
+            self.out.push('\n');
+            for _ in 0..self.open.len() {
+                self.out.push_str("  ");
+            }
+        }
+        self.out.push(bracket);
+    }
+    fn str(&mut self, key: &str, value: &str) {
+        self.member(Some(key));
+        self.string(value);
+    }
+    fn num(&mut self, key: &str, value: u32) {
+        self.member(Some(key));
+        self.out.push_str(&value.to_string());
+    }
+    /// A JSON string. Besides what JSON requires, `<`, `>`, `&` and the
+    /// JavaScript line separators are escaped, so the output can sit in a
+    /// `<script>` element (the value read back is the same).
+    fn string(&mut self, s: &str) {
+        self.out.push('"');
+        for c in s.chars() {
+            match c {
+                '"' => self.out.push_str("\\\""),
+                '\\' => self.out.push_str("\\\\"),
+                '\n' => self.out.push_str("\\n"),
+                '\r' => self.out.push_str("\\r"),
+                '\t' => self.out.push_str("\\t"),
+                '\u{0}'..='\u{1f}' | '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                    self.out.push_str(&format!("\\u{:04x}", c as u32))
+                }
+                _ => self.out.push(c),
+            }
+        }
+        self.out.push('"');
+    }
+}
+
 /// Writes the export. See the module documentation for the mapping and
 /// what each warning means. `source_url` is the article's own address
 /// (where the claims appear), when known.
@@ -168,68 +260,44 @@ pub fn export(
     settings: &ReviewSettings,
 ) -> (Vec<u8>, Vec<Warning>) {
     let mut warnings = Vec::new();
-
-    let review_url = match settings.review_url.as_deref().map(str::trim) {
-        None | Some("") => {
-            warnings.push(Warning::MissingReviewUrl);
-            None
-        }
-        Some(u) => match check_http_url(u) {
-            Ok(()) => Some(u),
-            Err(p) => {
-                warnings.push(Warning::InvalidReviewUrl(p));
-                None
-            }
-        },
-    };
+    let w = &mut warnings;
+    let review_url = usable(
+        settings.review_url.as_deref(),
+        Some(Warning::MissingReviewUrl),
+        Warning::InvalidReviewUrl,
+        w,
+    );
     let newsroom = settings.newsroom.trim();
-    let author = if newsroom.is_empty() {
-        warnings.push(Warning::MissingNewsroom);
+    let newsroom_url = if newsroom.is_empty() {
+        w.push(Warning::MissingNewsroom);
         None
     } else {
-        let mut a = Map::new();
-        a.insert("@type".into(), json!("Organization"));
-        a.insert("name".into(), json!(newsroom));
-        match settings.newsroom_url.as_deref().map(str::trim) {
-            None | Some("") => {}
-            Some(u) => match check_http_url(u) {
-                Ok(()) => {
-                    a.insert("url".into(), json!(u));
-                }
-                Err(p) => warnings.push(Warning::InvalidNewsroomUrl(p)),
-            },
-        }
-        Some(Value::Object(a))
+        usable(
+            settings.newsroom_url.as_deref(),
+            None,
+            Warning::InvalidNewsroomUrl,
+            w,
+        )
     };
-    let date = match settings.date_published {
-        Some(t) => Some(t.to_rfc3339().chars().take(10).collect::<String>()),
-        None => {
-            warnings.push(Warning::MissingDatePublished);
-            None
-        }
-    };
-    let article_url = match source_url.map(str::trim) {
-        None | Some("") => {
-            warnings.push(Warning::MissingArticleUrl);
-            None
-        }
-        Some(u) => match check_http_url(u) {
-            Ok(()) => Some(u),
-            Err(p) => {
-                warnings.push(Warning::InvalidArticleUrl(p));
-                None
-            }
-        },
-    };
-    let mut appearance = Map::new();
-    appearance.insert("@type".into(), json!("CreativeWork"));
-    appearance.insert("name".into(), json!(doc.title()));
-    if let Some(u) = article_url {
-        appearance.insert("url".into(), json!(u));
+    let date: Option<String> = settings
+        .date_published
+        .map(|t| t.to_rfc3339().chars().take(10).collect());
+    if date.is_none() {
+        w.push(Warning::MissingDatePublished);
     }
+    let article_url = usable(
+        source_url,
+        Some(Warning::MissingArticleUrl),
+        Warning::InvalidArticleUrl,
+        w,
+    );
 
     let range = scale.numeric_range();
-    let mut reviews = Vec::new();
+    let mut j = Json {
+        out: String::new(),
+        open: Vec::new(),
+    };
+    j.begin(None, '[');
     let mut unrated = 0;
     for c in &resolved.claims {
         let Some(rating) = c.verdict.as_deref().and_then(|v| scale.get(v)) else {
@@ -251,95 +319,89 @@ pub fn export(
             });
         }
 
-        let mut r = Map::new();
-        r.insert("@type".into(), json!("Rating"));
-        r.insert("alternateName".into(), json!(rating.name));
-        if let Some((worst, best)) = range {
-            if rating.value >= 1 {
-                r.insert("ratingValue".into(), json!(rating.value));
-                r.insert("bestRating".into(), json!(best));
-                r.insert("worstRating".into(), json!(worst));
-            }
-        }
-        if !c.explanation.trim().is_empty() {
-            r.insert("ratingExplanation".into(), json!(c.explanation.trim()));
-        }
+        j.begin(None, '{');
+        j.str("@context", "https://schema.org");
+        j.str("@type", "ClaimReview");
+        j.str("claimReviewed", &text);
 
-        let mut item = Map::new();
-        item.insert("@type".into(), json!("Claim"));
-        match speaker(c, resolved) {
-            Some(a) => {
-                item.insert("author".into(), a);
+        j.begin(Some("reviewRating"), '{');
+        j.str("@type", "Rating");
+        j.str("alternateName", &rating.name);
+        if let Some((worst, best)) = range.filter(|_| rating.value >= 1) {
+            j.num("ratingValue", rating.value);
+            j.num("bestRating", best);
+            j.num("worstRating", worst);
+        }
+        let why = c.explanation.trim();
+        if !why.is_empty() {
+            j.str("ratingExplanation", why);
+        }
+        j.end('}');
+
+        j.begin(Some("itemReviewed"), '{');
+        j.str("@type", "Claim");
+        let speaker = c
+            .speaker
+            .as_deref()
+            .and_then(|s| resolved.entity(s))
+            .filter(|e| !e.name.trim().is_empty());
+        match speaker {
+            Some(e) => {
+                j.begin(Some("author"), '{');
+                let kind = if e.label == PERSON {
+                    "Person"
+                } else {
+                    "Organization"
+                };
+                j.str("@type", kind);
+                j.str("name", e.name.trim());
+                if let Some(q) = e
+                    .wikidata
+                    .as_deref()
+                    .and_then(|q| validate_wikidata(q).ok())
+                {
+                    j.str("sameAs", &wikidata_url(&q));
+                }
+                j.end('}');
             }
             None => warnings.push(Warning::UnknownSpeaker {
                 claim: c.claim.clone(),
             }),
         }
-        item.insert("appearance".into(), Value::Object(appearance.clone()));
+        j.begin(Some("appearance"), '{');
+        j.str("@type", "CreativeWork");
+        j.str("name", doc.title());
+        if let Some(u) = article_url {
+            j.str("url", u);
+        }
+        j.end('}');
+        j.end('}');
 
-        let mut o = Map::new();
-        o.insert("@context".into(), json!("https://schema.org"));
-        o.insert("@type".into(), json!("ClaimReview"));
-        o.insert("claimReviewed".into(), json!(text));
-        o.insert("reviewRating".into(), Value::Object(r));
-        o.insert("itemReviewed".into(), Value::Object(item));
-        if let Some(a) = &author {
-            o.insert("author".into(), a.clone());
+        if !newsroom.is_empty() {
+            j.begin(Some("author"), '{');
+            j.str("@type", "Organization");
+            j.str("name", newsroom);
+            if let Some(u) = newsroom_url {
+                j.str("url", u);
+            }
+            j.end('}');
         }
         if let Some(d) = &date {
-            o.insert("datePublished".into(), json!(d));
+            j.str("datePublished", d);
         }
         if let Some(u) = review_url {
-            o.insert("url".into(), json!(u));
+            j.str("url", u);
         }
-        reviews.push(Value::Object(o));
+        j.end('}');
     }
+    let exported = j.open.last() == Some(&true);
+    j.end(']');
+    j.out.push('\n');
     if unrated > 0 {
         warnings.push(Warning::Unrated { count: unrated });
     }
-    if reviews.is_empty() {
+    if !exported {
         warnings.push(Warning::NothingRated);
     }
-
-    // Serialising plain values into a String cannot fail.
-    let pretty = serde_json::to_string_pretty(&Value::Array(reviews)).unwrap_or_default();
-    let mut out = String::with_capacity(pretty.len() + 1);
-    for ch in pretty.chars() {
-        // Outside strings JSON has none of these, so this only changes
-        // how string contents are spelled, not what they are.
-        match ch {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            _ => out.push(ch),
-        }
-    }
-    out.push('\n');
-    (out.into_bytes(), warnings)
-}
-
-/// The claim's author: the speaker as a Person or Organization.
-fn speaker(c: &ClaimView, resolved: &Resolved) -> Option<Value> {
-    let e = resolved.entity(c.speaker.as_deref()?)?;
-    if e.name.trim().is_empty() {
-        return None;
-    }
-    let mut a = Map::new();
-    let kind = if e.label == PERSON {
-        "Person"
-    } else {
-        "Organization"
-    };
-    a.insert("@type".into(), json!(kind));
-    a.insert("name".into(), json!(e.name.trim()));
-    if let Some(q) = e
-        .wikidata
-        .as_deref()
-        .and_then(|q| validate_wikidata(q).ok())
-    {
-        a.insert("sameAs".into(), json!(wikidata_url(&q)));
-    }
-    Some(Value::Object(a))
+    (j.out.into_bytes(), warnings)
 }

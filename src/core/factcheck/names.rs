@@ -1,9 +1,8 @@
 //! Names: normalisation, spelling distance, and grouping suggestions.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
+use super::small::order;
 use super::EntityView;
 
 /// The letters a name is compared by: lower case, accents removed
@@ -220,6 +219,26 @@ impl Dsu {
     }
 }
 
+/// Indices with equal keys (`None` never groups), as groups of two or
+/// more, each in index order; groups in key order.
+fn runs(keys: &[Option<String>]) -> Vec<Vec<usize>> {
+    let sorted = order(keys.len(), &|x, y| keys[x].cmp(&keys[y]));
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut prev: Option<&String> = None;
+    for i in sorted {
+        let Some(k) = keys[i].as_ref() else {
+            continue;
+        };
+        match out.last_mut() {
+            Some(group) if prev == Some(k) => group.push(i),
+            _ => out.push(vec![i]),
+        }
+        prev = Some(k);
+    }
+    out.retain(|g| g.len() > 1);
+    out
+}
+
 /// Groups of entities of the same label that probably name the same
 /// person or organisation:
 ///
@@ -246,43 +265,37 @@ pub fn suggest_groupings(views: &[EntityView]) -> Vec<Suggestion> {
         reason: vec![None; n],
     };
 
-    // Same name: bucket by (label, key without spaces).
-    let mut same: HashMap<(&str, String), usize> = HashMap::new();
-    for i in 0..n {
-        let compact = keys[i].replace(' ', "");
-        if compact.is_empty() {
-            continue;
-        }
-        match same.entry((views[i].label.as_str(), compact)) {
-            std::collections::hash_map::Entry::Occupied(e) => {
-                dsu.union(*e.get(), i, SuggestionReason::SameName)
-            }
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(i);
-            }
+    // Keys are joined with U+001F, which a normalised name never contains.
+    let sep = '\u{1f}';
+
+    // Same name: equal (label, key without spaces).
+    let same: Vec<Option<String>> = (0..n)
+        .map(|i| {
+            let compact = keys[i].replace(' ', "");
+            (!compact.is_empty()).then(|| format!("{}{sep}{compact}", views[i].label))
+        })
+        .collect();
+    for group in runs(&same) {
+        for pair in group.windows(2) {
+            dsu.union(pair[0], pair[1], SuggestionReason::SameName);
         }
     }
 
-    // Similar spelling: bucket by (label, word count, all words but the
-    // last, first letter of the last).
-    type Bucket<'a> = (&'a str, usize, String, char);
-    let mut buckets: HashMap<Bucket<'_>, Vec<usize>> = HashMap::new();
-    for i in 0..n {
-        let w = &words[i];
-        let Some((last, init)) = w.split_last() else {
-            continue;
-        };
-        let Some(first) = last.chars().next() else {
-            continue;
-        };
-        buckets
-            .entry((views[i].label.as_str(), w.len(), init.join(" "), first))
-            .or_default()
-            .push(i);
-    }
-    let mut bucket_list: Vec<&Vec<usize>> = buckets.values().collect();
-    bucket_list.sort();
-    for members in bucket_list {
+    // Similar spelling: candidates share (label, word count, all words but
+    // the last, first letter of the last).
+    let buckets: Vec<Option<String>> = (0..n)
+        .map(|i| {
+            let (last, init) = words[i].split_last()?;
+            let first = last.chars().next()?;
+            Some(format!(
+                "{}{sep}{}{sep}{}{sep}{first}",
+                views[i].label,
+                words[i].len(),
+                init.join(" ")
+            ))
+        })
+        .collect();
+    for members in runs(&buckets) {
         for (x, &i) in members.iter().enumerate() {
             for &j in &members[x + 1..] {
                 let (Some(a), Some(b)) = (words[i].last(), words[j].last()) else {
@@ -299,29 +312,28 @@ pub fn suggest_groupings(views: &[EntityView]) -> Vec<Suggestion> {
         }
     }
 
-    // Same surname, people only.
-    let mut by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
-    for i in 0..n {
-        if views[i].label == super::PERSON && words[i].len() >= 2 {
-            if let Some(last) = words[i].last() {
-                by_surname.entry(last).or_default().push(i);
-            }
-        }
-    }
-    for i in 0..n {
-        if views[i].label != super::PERSON || words[i].len() != 1 || keys[i].is_empty() {
-            continue;
-        }
-        let Some(full) = by_surname.get(keys[i].as_str()) else {
+    // Same surname, people only: one-word names and the last word of
+    // longer names, grouped by that word.
+    let surnames: Vec<Option<String>> = (0..n)
+        .map(|i| {
+            let last = words[i].last().filter(|w| !w.is_empty())?;
+            (views[i].label == super::PERSON).then(|| (*last).to_owned())
+        })
+        .collect();
+    for group in runs(&surnames) {
+        let (alone, full): (Vec<usize>, Vec<usize>) =
+            group.iter().partition(|&&i| words[i].len() == 1);
+        let Some(&first) = full.first() else {
             continue;
         };
-        let first_key = full.first().map(|&j| keys[j].replace(' ', ""));
-        if full
+        let one_person = full
             .iter()
-            .all(|&j| Some(keys[j].replace(' ', "")) == first_key)
-        {
-            for &j in full {
-                dsu.union(i, j, SuggestionReason::SameSurname);
+            .all(|&j| keys[j].replace(' ', "") == keys[first].replace(' ', ""));
+        if one_person {
+            for &i in &alone {
+                for &j in &full {
+                    dsu.union(i, j, SuggestionReason::SameSurname);
+                }
             }
         }
     }

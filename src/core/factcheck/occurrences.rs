@@ -1,8 +1,7 @@
 //! "Tag all occurrences": where else the same words appear.
 
-use std::collections::BTreeSet;
-
 use super::names::{is_apostrophe, normalise_word};
+use super::small::order;
 use crate::core::{Annotation, Document};
 
 /// A letter or digit of a word (or a combining accent on one).
@@ -112,8 +111,9 @@ pub fn occurrences(
     let chars: Vec<char> = doc.text().chars().collect();
     let q: Vec<char> = quote.chars().collect();
     let q_words: Vec<String> = words(&q, 0, q.len()).into_iter().map(|w| w.key).collect();
-    let mut exact = BTreeSet::new();
-    let mut by_words = BTreeSet::new();
+    // Both lists come out sorted (blocks in order, positions ascending).
+    let mut exact: Vec<(usize, usize)> = Vec::new();
+    let mut by_words: Vec<(usize, usize)> = Vec::new();
 
     for block in doc.blocks() {
         let (from, to) = (block.start.min(chars.len()), block.end.min(chars.len()));
@@ -128,7 +128,7 @@ pub fn occurrences(
                         && text.get(i..i + q.len()) == Some(&q[..])
                         && whole_words(&chars, from + i, from + i + q.len())
                     {
-                        exact.insert((from + i, from + i + q.len()));
+                        exact.push((from + i, from + i + q.len()));
                     }
                 }
             }
@@ -148,7 +148,7 @@ pub fn occurrences(
                 (same, joined, window.first(), window.last())
             {
                 if whole_words(&chars, first.start, last.end) {
-                    by_words.insert((first.start, last.end));
+                    by_words.push((first.start, last.end));
                 }
             }
         }
@@ -170,6 +170,8 @@ pub fn occurrences(
             kept.push(c);
         }
     }
-    kept.sort_unstable();
-    kept
+    order(kept.len(), &|x, y| kept[x].cmp(&kept[y]))
+        .into_iter()
+        .map(|k| kept[k])
+        .collect()
 }

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::small::{order, Index};
 use super::{RatingScale, Resolved, ORGANISATION, PERSON};
 
 /// Claims made by one speaker.
@@ -89,18 +90,19 @@ pub fn summary(resolved: &Resolved, scale: &RatingScale) -> Summary {
             claims: 0,
         })
         .collect();
+    let mut slot: Index<'_> = Index::new();
     for c in &resolved.claims {
         match c.speaker.as_deref().and_then(|s| resolved.entity(s)) {
-            Some(e) => match speakers
-                .iter_mut()
-                .find(|s| s.entity.as_deref() == Some(e.id.as_str()))
-            {
-                Some(s) => s.claims += 1,
-                None => speakers.push(SpeakerCount {
-                    entity: Some(e.id.clone()),
-                    name: e.name.clone(),
-                    claims: 1,
-                }),
+            Some(e) => match slot.get(e.id.as_str()) {
+                Some(&k) => speakers[k].claims += 1,
+                None => {
+                    slot.insert(e.id.as_str(), speakers.len());
+                    speakers.push(SpeakerCount {
+                        entity: Some(e.id.clone()),
+                        name: e.name.clone(),
+                        claims: 1,
+                    });
+                }
             },
             None => unknown += 1,
         }
@@ -113,12 +115,16 @@ pub fn summary(resolved: &Resolved, scale: &RatingScale) -> Summary {
             None => unrated += 1,
         }
     }
-    speakers.sort_by(|a, b| {
+    let mut speakers: Vec<SpeakerCount> = order(speakers.len(), &|x, y| {
+        let (a, b) = (&speakers[x], &speakers[y]);
         b.claims
             .cmp(&a.claims)
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| a.entity.cmp(&b.entity))
-    });
+    })
+    .into_iter()
+    .map(|k| speakers[k].clone())
+    .collect();
     if unknown > 0 {
         speakers.push(SpeakerCount {
             entity: None,
@@ -145,12 +151,16 @@ pub fn summary(resolved: &Resolved, scale: &RatingScale) -> Summary {
             mentions: n,
         });
     }
-    mentions.sort_by(|a, b| {
+    let mentions: Vec<EntityCount> = order(mentions.len(), &|x, y| {
+        let (a, b) = (&mentions[x], &mentions[y]);
         b.mentions
             .cmp(&a.mentions)
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| a.entity.cmp(&b.entity))
-    });
+    })
+    .into_iter()
+    .map(|k| mentions[k].clone())
+    .collect();
 
     Summary {
         claims: resolved.claims.len(),
