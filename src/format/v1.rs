@@ -152,85 +152,73 @@ impl std::fmt::Display for FilledIn {
 /// nothing needed filling. Anything else wrong is left for the checks.
 fn fill_in(value: &Value) -> Option<(Value, Vec<FilledIn>)> {
     let obj = value.as_object()?;
-    // The common case, a file Surligneur wrote, costs two look-ups and no
-    // copy of the (possibly large) value.
-    let has_id = obj
+    // What is missing is worked out on the value as it is: a file
+    // Surligneur wrote needs nothing, and the (possibly large) value is
+    // copied only when something must be filled in.
+    let computed_id = obj
         .get("document")
         .and_then(Value::as_object)
-        .is_none_or(|d| d.contains_key("id"));
-    let labels_cover = match (obj.get("labels"), obj.get("annotations")) {
-        (Some(Value::Array(labels)), Some(Value::Array(anns))) => {
-            let ids: std::collections::HashSet<&str> = labels
-                .iter()
-                .filter_map(|l| l.get("id").and_then(Value::as_str))
-                .collect();
-            anns.iter()
-                .filter_map(|a| a.get("label").and_then(Value::as_str))
-                .all(|l| ids.contains(l))
-        }
-        (Some(_), _) => true,
-        (None, _) => false,
-    };
-    if has_id && labels_cover {
-        return None;
-    }
-    let mut filled = Vec::new();
-    let mut out = value.clone();
-    let doc = obj.get("document").and_then(Value::as_object);
-    if let Some(doc) = doc {
-        if !doc.contains_key("id") {
-            if let Some(text) = doc.get("text").and_then(Value::as_str) {
-                out["document"]["id"] = Value::String(crate::core::document::content_id(text));
-                filled.push(FilledIn::DocumentId);
-            }
-        }
-    }
+        .filter(|d| !d.contains_key("id"))
+        .and_then(|d| d.get("text")?.as_str())
+        .map(crate::core::document::content_id);
     let defaults = LabelSet::default();
-    let label_json = |l: &LabelDef, key: &str| serde_json::json!({ "id": l.id, "name": l.name, "color": l.color, "key": key });
-    match obj.get("labels") {
-        None => {
-            out["labels"] = Value::Array(defaults.iter().map(|l| label_json(l, &l.key)).collect());
-            filled.push(FilledIn::Labels);
-        }
+    // The default labels to add, each with the key it gets (its own, or
+    // none if another label has it); `true` when `labels` is missing.
+    let (no_labels, added): (bool, Vec<(&LabelDef, &str)>) = match obj.get("labels") {
+        None => (true, defaults.iter().map(|l| (l, l.key.as_str())).collect()),
         Some(Value::Array(labels)) => {
-            let has = |id: &str| {
-                labels
-                    .iter()
-                    .any(|l| l.get("id").and_then(Value::as_str) == Some(id))
-            };
-            let key_taken = |key: &str| {
-                labels
-                    .iter()
-                    .any(|l| l.get("key").and_then(Value::as_str) == Some(key))
-            };
-            let used: Vec<&str> = obj
+            let field = |l: &Value, k: &str| l.get(k).and_then(Value::as_str).map(str::to_owned);
+            let ids: std::collections::HashSet<String> =
+                labels.iter().filter_map(|l| field(l, "id")).collect();
+            let keys: std::collections::HashSet<String> =
+                labels.iter().filter_map(|l| field(l, "key")).collect();
+            let used: std::collections::HashSet<&str> = obj
                 .get("annotations")
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(|a| a.get("label")?.as_str()).collect())
                 .unwrap_or_default();
-            let missing: Vec<&LabelDef> = defaults
+            let added = defaults
                 .iter()
-                .filter(|d| !has(&d.id) && used.contains(&d.id.as_str()))
-                .collect();
-            if !missing.is_empty() {
-                if let Some(Value::Array(list)) = out.get_mut("labels") {
-                    for d in &missing {
-                        let key = if key_taken(&d.key) {
+                .filter(|d| !ids.contains(&d.id) && used.contains(d.id.as_str()))
+                .map(|d| {
+                    (
+                        d,
+                        if keys.contains(&d.key) {
                             ""
                         } else {
                             d.key.as_str()
-                        };
-                        list.push(label_json(d, key));
-                    }
-                }
-                filled.push(FilledIn::DefaultLabels(
-                    missing.iter().map(|d| d.id.clone()).collect(),
-                ));
-            }
+                        },
+                    )
+                })
+                .collect();
+            (false, added)
         }
-        Some(_) => {}
+        Some(_) => (false, Vec::new()),
+    };
+    if computed_id.is_none() && added.is_empty() {
+        return None;
     }
-    (!filled.is_empty()).then_some((out, filled))
+    let mut out = value.clone();
+    let mut filled = Vec::new();
+    if let Some(id) = computed_id {
+        out["document"]["id"] = Value::String(id);
+        filled.push(FilledIn::DocumentId);
+    }
+    if !added.is_empty() {
+        let label_json = |(l, key): &(&LabelDef, &str)| serde_json::json!({ "id": l.id, "name": l.name, "color": l.color, "key": key });
+        if no_labels {
+            out["labels"] = Value::Array(added.iter().map(label_json).collect());
+            filled.push(FilledIn::Labels);
+        } else {
+            if let Some(Value::Array(list)) = out.get_mut("labels") {
+                list.extend(added.iter().map(label_json));
+            }
+            filled.push(FilledIn::DefaultLabels(
+                added.iter().map(|(d, _)| d.id.clone()).collect(),
+            ));
+        }
+    }
+    Some((out, filled))
 }
 
 // ----- writing -------------------------------------------------------------
