@@ -838,32 +838,19 @@ impl AppModel {
     /// notice names them (never guessed).
     fn carry_onto_current(&mut self, file: v1::V1File) -> v1::V1File {
         let old = file.document.text();
-        let spans: Vec<(usize, usize)> =
-            file.annotations.iter().map(|a| (a.start, a.end)).collect();
-        let evidence: Vec<crate::core::anchor::Evidence> =
-            crate::core::anchor::evidence_for(old, &spans)
-                .into_iter()
-                .flatten()
-                .collect();
+        let anns: Vec<&Annotation> = file.annotations.iter().collect();
+        let evidence = Annotation::evidence(old, &anns);
         let doc = self.session.doc().clone();
         let outcomes = crate::core::anchor::reanchor(old, doc.text(), &evidence);
         let mut annotations = Vec::with_capacity(file.annotations.len());
         let mut lost = Vec::new();
-        for (a, o) in file.annotations.into_iter().zip(outcomes) {
-            use crate::core::anchor::Outcome;
-            let placed = match o {
-                Outcome::Exact { start, end } | Outcome::Edited { start, end, .. } => {
-                    Annotation::at(&doc, a.id.clone(), start, end, a.label.clone(), a.modified)
-                }
-                Outcome::Orphan { .. } => None,
-            };
-            match placed {
-                Some(p) => annotations.push(Annotation {
-                    note: a.note,
-                    created: a.created,
-                    ..p
-                }),
-                None => lost.push(a.quote),
+        for (a, o) in file.annotations.iter().zip(outcomes) {
+            match o
+                .span()
+                .and_then(|(start, end)| a.moved_to(&doc, start, end))
+            {
+                Some(p) => annotations.push(p),
+                None => lost.push(a.quote.clone()),
             }
         }
         if !lost.is_empty() {

@@ -137,6 +137,18 @@ pub enum Outcome {
     },
 }
 
+impl Outcome {
+    /// Where it landed, if it was placed (exact or edited).
+    pub fn span(&self) -> Option<(usize, usize)> {
+        match *self {
+            Outcome::Exact { start, end } | Outcome::Edited { start, end, .. } => {
+                Some((start, end))
+            }
+            Outcome::Orphan { .. } => None,
+        }
+    }
+}
+
 /// Why an annotation could not be placed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OrphanReason {

@@ -1232,20 +1232,10 @@ impl Session {
     ) -> RevisionPlan {
         let doc = Rc::new(Document::from_plain_text(text));
         let anns: Vec<&Annotation> = self.set.iter().collect();
-        let spans: Vec<(usize, usize)> = anns.iter().map(|a| (a.start, a.end)).collect();
         let evidence: Vec<(String, Evidence)> = anns
             .iter()
-            .zip(anchor::evidence_for(self.doc.text(), &spans))
-            .map(|(a, e)| {
-                let e = e.unwrap_or(Evidence {
-                    start: a.start,
-                    end: a.end,
-                    quote: a.quote.clone(),
-                    prefix: String::new(),
-                    suffix: String::new(),
-                });
-                (a.id.clone(), e)
-            })
+            .map(|a| a.id.clone())
+            .zip(Annotation::evidence(self.doc.text(), &anns))
             .collect();
         let items: Vec<Evidence> = evidence.iter().map(|(_, e)| e.clone()).collect();
         let outcomes = anchor::reanchor(self.doc.text(), doc.text(), &items);
@@ -1294,24 +1284,9 @@ impl Session {
         let mut marks = Vec::new();
         for ((id, ev), outcome) in plan.evidence.iter().zip(&plan.outcomes) {
             let Some(a) = old.get(id) else { continue };
-            let landed = match outcome {
-                Outcome::Exact { start, end } | Outcome::Edited { start, end, .. } => {
-                    Annotation::at(
-                        &plan.doc,
-                        a.id.clone(),
-                        *start,
-                        *end,
-                        a.label.clone(),
-                        a.modified,
-                    )
-                    .map(|n| Annotation {
-                        note: a.note.clone(),
-                        created: a.created,
-                        ..n
-                    })
-                }
-                Outcome::Orphan { .. } => None,
-            };
+            let landed = outcome
+                .span()
+                .and_then(|(start, end)| a.moved_to(&plan.doc, start, end));
             // Two annotations carried onto one span and label: the second
             // is an orphan rather than lost.
             let landed = landed.filter(|n| self.set.insert(&plan.doc, n.clone()).is_ok());

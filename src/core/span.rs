@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::anchor::{self, Evidence};
 use super::document::Document;
 use super::time::Timestamp;
 
@@ -410,6 +411,37 @@ impl Annotation {
             created: now,
             modified: now,
         })
+    }
+
+    /// This annotation at `[start, end)` of `doc` (a new version of its
+    /// text): its quote is the text there; id, label, note and dates stay.
+    /// `None` if the range is reversed or outside the text.
+    pub fn moved_to(&self, doc: &Document, start: usize, end: usize) -> Option<Annotation> {
+        Some(Annotation {
+            start,
+            end,
+            quote: doc.slice(start, end)?.to_owned(),
+            ..self.clone()
+        })
+    }
+
+    /// The evidence of each annotation in `text` (quote and 32 code points
+    /// of context, for re-anchoring), in the order given; an annotation
+    /// whose span does not fit `text` keeps its quote without context.
+    pub fn evidence(text: &str, anns: &[&Annotation]) -> Vec<Evidence> {
+        let spans: Vec<(usize, usize)> = anns.iter().map(|a| (a.start, a.end)).collect();
+        anns.iter()
+            .zip(anchor::evidence_for(text, &spans))
+            .map(|(a, e)| {
+                e.unwrap_or_else(|| Evidence {
+                    start: a.start,
+                    end: a.end,
+                    quote: a.quote.clone(),
+                    prefix: String::new(),
+                    suffix: String::new(),
+                })
+            })
+            .collect()
     }
 
     /// Document order: by start, longer (enclosing) spans first, then id.

@@ -4,7 +4,7 @@
 //! a merge asks before it changes annotations that exist, and a bad file
 //! changes nothing.
 
-use crate::core::anchor::{self, Evidence, Outcome};
+use crate::core::anchor::{self, Evidence};
 use crate::core::span::{new_id, Look, PALETTE};
 use crate::core::{Annotation, Document, LabelDef, LabelSet, Timestamp};
 use crate::format::interop::{self, Foreign, Format, Plan, Snapshot};
@@ -161,12 +161,7 @@ fn place_foreign(
         .collect();
     let outcomes = anchor::place(doc.text(), &evidence, false);
     for (f, o) in hinted.iter().zip(outcomes) {
-        let placed = match o {
-            Outcome::Exact { start, end } | Outcome::Edited { start, end, .. } => {
-                make(f, start, end)
-            }
-            Outcome::Orphan { .. } => None,
-        };
+        let placed = o.span().and_then(|(start, end)| make(f, start, end));
         match placed {
             Some(a) => out.push(a),
             None => orphans.push(f.quote.clone().unwrap_or_default()),
