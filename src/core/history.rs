@@ -250,7 +250,7 @@ fn apply_span(set: &mut AnnotationSet, doc: &Document, e: &SpanEdit) -> Result<(
 
 fn apply_one(r: &mut Records<'_>, e: &Edit) -> Result<(), EditError> {
     match e {
-        Edit::Span(e) => apply_span(r.set, &**r.doc, e),
+        Edit::Span(e) => apply_span(r.set, r.doc, e),
         Edit::Text {
             before,
             after,
@@ -398,24 +398,22 @@ impl History {
     /// copy changed them), so they could not be applied. Returns how many
     /// were dropped. Entries about other annotations stay.
     pub fn forget(&mut self, ids: &std::collections::BTreeSet<String>) -> usize {
-        let stale = |e: &Entry| {
-            e.edits
-                .iter()
-                .any(|x| x.as_span().is_some_and(|x| ids.contains(&x.id)))
-        };
-        let before = self.undo.len() + self.redo.len();
-        self.undo.retain(|e| !stale(e));
-        self.redo.retain(|e| !stale(e));
-        before - self.undo.len() - self.redo.len()
+        self.forget_where(|x| x.as_span().is_some_and(|x| ids.contains(&x.id)))
     }
 
     /// Drop every entry that edits the label set (another copy changed
     /// it, so their recorded states no longer match). Returns how many.
     pub fn forget_labels(&mut self) -> usize {
-        let stale = |e: &Entry| e.edits.iter().any(|x| matches!(x, Edit::Labels { .. }));
+        self.forget_where(|x| matches!(x, Edit::Labels { .. }))
+    }
+
+    /// Drop every entry (undo and redo) with an edit that is `stale`;
+    /// returns how many.
+    fn forget_where(&mut self, stale: impl Fn(&Edit) -> bool) -> usize {
+        let keep = |e: &Entry| !e.edits.iter().any(&stale);
         let before = self.undo.len() + self.redo.len();
-        self.undo.retain(|e| !stale(e));
-        self.redo.retain(|e| !stale(e));
+        self.undo.retain(keep);
+        self.redo.retain(keep);
         before - self.undo.len() - self.redo.len()
     }
 

@@ -19,22 +19,18 @@ pub async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
 }
 
 thread_local! {
-    static LAST: std::cell::RefCell<Option<(String, String)>> = const { std::cell::RefCell::new(None) };
+    static LAST: std::cell::RefCell<Option<(String, Vec<u8>)>> = const { std::cell::RefCell::new(None) };
 }
 
-/// The last download offered (name, contents): lets browser tests check
-/// what the user received without reading the downloads folder.
+/// The last download offered (name, contents as text): lets browser tests
+/// check what the user received without reading the downloads folder.
 pub fn last_download() -> Option<(String, String)> {
-    LAST.with(|l| l.borrow().clone())
-}
-
-thread_local! {
-    static LAST_BYTES: std::cell::RefCell<Option<(String, Vec<u8>)>> = const { std::cell::RefCell::new(None) };
+    last_download_bytes().map(|(name, b)| (name, String::from_utf8_lossy(&b).into_owned()))
 }
 
 /// The last download offered, as bytes (a zip is not text).
 pub fn last_download_bytes() -> Option<(String, Vec<u8>)> {
-    LAST_BYTES.with(|l| l.borrow().clone())
+    LAST.with(|l| l.borrow().clone())
 }
 
 /// Offer `contents` as a download named `filename`.
@@ -44,13 +40,7 @@ pub fn download(filename: &str, contents: &str, mime: &str) -> Result<(), JsValu
 
 /// Offer `bytes` as a download named `filename`.
 pub fn download_bytes(filename: &str, bytes: &[u8], mime: &str) -> Result<(), JsValue> {
-    LAST.with(|l| {
-        *l.borrow_mut() = Some((
-            filename.to_owned(),
-            String::from_utf8_lossy(bytes).into_owned(),
-        ))
-    });
-    LAST_BYTES.with(|l| *l.borrow_mut() = Some((filename.to_owned(), bytes.to_vec())));
+    LAST.with(|l| *l.borrow_mut() = Some((filename.to_owned(), bytes.to_vec())));
     let document = super::document().ok_or("no document")?;
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let opts = web_sys::BlobPropertyBag::new();

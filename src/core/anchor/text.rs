@@ -313,6 +313,7 @@ pub(crate) fn levenshtein(a: &[char], b: &[char], max: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
+    #[cfg(not(target_arch = "wasm32"))]
     fn naive(a: &[char], b: &[char]) -> usize {
         let mut d: Vec<Vec<usize>> = (0..=a.len()).map(|i| vec![i; b.len() + 1]).collect();
         for (j, cell) in d[0].iter_mut().enumerate() {
