@@ -397,6 +397,14 @@ pub fn of_session(s: &crate::core::Session) -> String {
 
 /// The file of `c`: pretty, annotations in document order.
 pub fn write(c: &Contents<'_>) -> String {
+    let mut s = serialise(c, true);
+    s.push('\n');
+    s
+}
+
+/// `c` as JSON, pretty (two-space indentation) or compact, annotations
+/// in document order, each with its context.
+fn serialise(c: &Contents<'_>, pretty: bool) -> String {
     let mut sorted = c.annotations.clone();
     sorted.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     let mut orphans = c.orphans.clone();
@@ -412,9 +420,13 @@ pub fn write(c: &Contents<'_>) -> String {
         .map(|e| e.map(|e| (e.prefix, e.suffix)).unwrap_or_default())
         .collect();
     // Serialising strings and integers into a String cannot fail.
-    let mut s = serde_json::to_string_pretty(&file_out(&c, &contexts)).unwrap_or_default();
-    s.push('\n');
-    s
+    let out = file_out(&c, &contexts);
+    if pretty {
+        serde_json::to_string_pretty(&out)
+    } else {
+        serde_json::to_string(&out)
+    }
+    .unwrap_or_default()
 }
 
 /// The v1 file for a document: pretty-printed with two-space indentation,
@@ -443,8 +455,16 @@ pub fn to_json_compact<'a>(
     labels: &LabelSet,
     annotations: impl IntoIterator<Item = &'a Annotation>,
 ) -> String {
-    let v: Value = serde_json::from_str(&to_json(doc, labels, annotations)).unwrap_or_default();
-    v.to_string()
+    let meta = DocMeta::legacy(doc);
+    let c = Contents {
+        doc,
+        meta: &meta,
+        labels,
+        annotations: annotations.into_iter().collect(),
+        orphans: Vec::new(),
+        edited: &BTreeMap::new(),
+    };
+    serialise(&c, false)
 }
 
 // ----- reading -------------------------------------------------------------
